@@ -1,0 +1,88 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { PrismaClient } from '../generated/sqlite/client.ts';
+import { AppwriteError } from '../errors/appwrite-error.ts';
+import { API_KEY_SCOPES, type Caller } from './caller.ts';
+
+/**
+ * API keys: secrets are shown once at creation and stored only as sha256 hashes (a key is 256 random bits,
+ * so a fast hash is enough: there is nothing to brute-force). Lookups go by hash, so no secret is ever
+ * compared character by character; the root key is compared in constant time.
+ */
+
+export const hashSecret = (secret: string): string => createHash('sha256').update(secret).digest('hex');
+
+export const ROOT_KEY_ID = 'root';
+const LOOKUP_TTL_MS = 5_000;
+const LOOKUP_CACHE_SIZE = 1_000;
+
+export interface ApiKeyStoreOptions {
+  rootApiKey: string | null;
+  now?: () => number;
+}
+
+export class ApiKeyStore {
+  private readonly rootHash: Buffer | null;
+  private readonly now: () => number;
+  /** Recently resolved keys, so a key does not cost a query per request; revocation takes effect within the TTL. */
+  private readonly recent = new Map<string, { caller: Caller | null; expires: number; keyExpire: number | null }>();
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    options: ApiKeyStoreOptions,
+  ) {
+    this.rootHash = options.rootApiKey ? Buffer.from(hashSecret(options.rootApiKey), 'hex') : null;
+    this.now = options.now ?? Date.now;
+  }
+
+  async create(name: string, scopes: readonly string[], expire: string | null = null): Promise<{ id: string; secret: string }> {
+    const unknown = scopes.filter((s) => !(API_KEY_SCOPES as readonly string[]).includes(s));
+    if (unknown.length) throw new AppwriteError('general_argument_invalid', `Invalid \`scopes\` param: unknown scope ${unknown.join(', ')}`);
+    const secret = `standard_${randomBytes(32).toString('hex')}`;
+    const id = randomBytes(10).toString('hex');
+    const at = new Date(this.now()).toISOString();
+    await this.prisma.apiKey.create({
+      data: { id, name, scopes: JSON.stringify([...new Set(scopes)]), secretHash: hashSecret(secret), expire, createdAt: at, updatedAt: at },
+    });
+    return { id, secret };
+  }
+
+  async revoke(id: string): Promise<boolean> {
+    const { count } = await this.prisma.apiKey.deleteMany({ where: { id } });
+    this.recent.clear();
+    return count > 0;
+  }
+
+  /** The caller behind an `X-Appwrite-Key` header value; throws for an unknown or expired key. */
+  async resolve(secret: string): Promise<Caller> {
+    const hash = hashSecret(secret);
+    const hashBytes = Buffer.from(hash, 'hex');
+    if (this.rootHash && timingSafeEqual(hashBytes, this.rootHash)) {
+      return { kind: 'key', keyId: ROOT_KEY_ID, name: 'root', scopes: new Set(API_KEY_SCOPES) };
+    }
+    const now = this.now();
+    let entry = this.recent.get(hash);
+    if (!entry || entry.expires <= now) {
+      entry = await this.lookup(hash, now);
+      if (this.recent.size >= LOOKUP_CACHE_SIZE) this.recent.delete(this.recent.keys().next().value!);
+      this.recent.set(hash, entry);
+    }
+    if (!entry.caller || (entry.keyExpire !== null && entry.keyExpire <= now)) {
+      throw new AppwriteError('user_unauthorized', 'Invalid or expired API key.');
+    }
+    return entry.caller;
+  }
+
+  private async lookup(hash: string, now: number) {
+    const row = await this.prisma.apiKey.findUnique({ where: { secretHash: hash } });
+    const caller: Caller | null = row
+      ? { kind: 'key', keyId: row.id, name: row.name, scopes: new Set(JSON.parse(row.scopes) as string[]) }
+      : null;
+    return { caller, expires: now + LOOKUP_TTL_MS, keyExpire: row?.expire ? Date.parse(row.expire) : null };
+  }
+}
+
+export function requireScope(caller: Caller, scope: string): void {
+  if (caller.scopes.has(scope)) return;
+  const who = caller.kind === 'key' ? `app.${caller.keyId} (role: applications)` : 'User (role: guests)';
+  throw new AppwriteError('general_unauthorized_scope', `${who} missing scope (${scope})`);
+}

@@ -1,0 +1,52 @@
+/**
+ * Who is calling. API-key callers act within their scopes and bypass document permissions; everyone else is
+ * checked against permissions with their roles (the user/team roles arrive with the identity work).
+ */
+
+export type Caller =
+  | { kind: 'key'; keyId: string; name: string; scopes: ReadonlySet<string> }
+  | { kind: 'guest'; roles: ReadonlySet<string>; scopes: ReadonlySet<string> };
+
+/** Appwrite's scopes for the guests role (what an unauthenticated client may attempt, permissions permitting). */
+export const GUEST_SCOPES: ReadonlySet<string> = new Set([
+  'global',
+  'graphql',
+  'documents.read',
+  'documents.write',
+  'files.read',
+  'files.write',
+  'locale.read',
+  'avatars.read',
+  'execution.read',
+  'execution.write',
+]);
+
+export const GUEST_ROLES: ReadonlySet<string> = new Set(['any', 'guests']);
+
+export const guestCaller = (): Caller => ({ kind: 'guest', roles: GUEST_ROLES, scopes: GUEST_SCOPES });
+
+/** Every scope an API key may hold (Appwrite's names). ROOT_API_KEY holds them all. */
+export const API_KEY_SCOPES = [
+  'databases.read',
+  'databases.write',
+  'collections.read',
+  'collections.write',
+  'attributes.read',
+  'attributes.write',
+  'indexes.read',
+  'indexes.write',
+  'documents.read',
+  'documents.write',
+  'files.read',
+  'files.write',
+  'buckets.read',
+  'buckets.write',
+  'tokens.read',
+  'tokens.write',
+  'users.read',
+  'users.write',
+  'sessions.write',
+  'teams.read',
+  'teams.write',
+  'graphql',
+] as const;

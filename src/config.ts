@@ -1,0 +1,85 @@
+/**
+ * Configuration from environment variables. Every value is checked once at start; a bad one stops the
+ * process with a single line naming the variable (see ConfigError).
+ */
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+
+export interface Config {
+  host: string;
+  port: number;
+  databaseUrl: string;
+  provider: 'sqlite' | 'postgresql';
+  storageDir: string;
+  /** Directory that holds the SQLite file and generated secrets. */
+  dataDir: string;
+  rootApiKey: string | null;
+  jwtSecret: string | null;
+  projectId: string;
+  logLevel: LogLevel;
+  /** Upper bound of `total` in list answers: counting stops here (Appwrite's APP_LIMIT_COUNT). */
+  countLimit: number;
+  /** Largest `limit` a list query may ask for. */
+  maxListLimit: number;
+  /** Largest accepted request body, in bytes. */
+  maxBodyBytes: number;
+}
+
+export class ConfigError extends Error {}
+
+const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got ${JSON.stringify(raw)}`);
+  }
+  return value;
+}
+
+function text(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
+  const raw = env[name];
+  return raw === undefined || raw === '' ? fallback : raw;
+}
+
+function optional(env: NodeJS.ProcessEnv, name: string, minLength: number): string | null {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return null;
+  if (raw.length < minLength) throw new ConfigError(`${name} must be at least ${minLength} characters long`);
+  return raw;
+}
+
+export function providerOf(databaseUrl: string): Config['provider'] {
+  if (/^postgres(ql)?:\/\//.test(databaseUrl)) return 'postgresql';
+  if (databaseUrl.startsWith('file:')) return 'sqlite';
+  throw new ConfigError(`DATABASE_URL must start with file: (SQLite) or postgresql:// (PostgreSQL), got ${JSON.stringify(databaseUrl)}`);
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const databaseUrl = text(env, 'DATABASE_URL', 'file:./data/gateway.db');
+  const provider = providerOf(databaseUrl);
+  const logLevel = text(env, 'LOG_LEVEL', 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(logLevel)}`);
+  const projectId = text(env, 'PROJECT_ID', 'default');
+  if (!/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,35}$/.test(projectId)) throw new ConfigError(`PROJECT_ID must be a valid ID (a-z, A-Z, 0-9, '.', '-', '_', max 36 chars), got ${JSON.stringify(projectId)}`);
+  const host = text(env, 'HOST', '127.0.0.1');
+  const storageDir = text(env, 'STORAGE_DIR', './data/storage');
+
+  return {
+    host,
+    port: integer(env, 'PORT', 4000, 0, 65535),
+    databaseUrl,
+    provider,
+    storageDir,
+    dataDir: text(env, 'DATA_DIR', './data'),
+    rootApiKey: optional(env, 'ROOT_API_KEY', 16),
+    jwtSecret: optional(env, 'JWT_SECRET', 32),
+    projectId,
+    logLevel,
+    countLimit: integer(env, 'COUNT_LIMIT', 5000, 1, 1_000_000_000),
+    maxListLimit: integer(env, 'MAX_LIST_LIMIT', 5000, 1, 100_000),
+    maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 10 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+  };
+}

@@ -1,0 +1,50 @@
+/** Driver adapter factory for the schema engine on SQLite (better-sqlite3). */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
+import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+
+/**
+ * The file behind a SQLite URL (`file:./data/gateway.db` → `./data/gateway.db`, relative to the working
+ * directory, as the adapter opens it), or undefined for an in-memory database.
+ */
+export function sqliteFilePath(url: string): string | undefined {
+  const path = url.replace(/^file:/, '');
+  return path === '' || path === ':memory:' ? undefined : path;
+}
+
+export function createSqliteAdapterFactory(url: string): SqlMigrationAwareDriverAdapterFactory {
+  const base = new PrismaBetterSqlite3({ url });
+  return {
+    provider: base.provider,
+    adapterName: base.adapterName,
+    async connect() {
+      const file = sqliteFilePath(url);
+      // better-sqlite3 creates the file but not its directory (a fresh checkout has no data/).
+      if (file !== undefined) mkdirSync(dirname(file), { recursive: true });
+      return acceptMultiStatementRaw(await base.connect());
+    },
+    async connectToShadowDb() {
+      return acceptMultiStatementRaw(await base.connectToShadowDb());
+    },
+  };
+}
+
+/**
+ * The engine sends whole migration scripts through one `executeRaw` (replaying them on the shadow database, and
+ * in `migrate reset`), which better-sqlite3 refuses when there is more than one statement (then P3006).
+ * Such a script has no parameters and needs no row count, so running it as a script is equivalent.
+ */
+function acceptMultiStatementRaw(adapter: SqlDriverAdapter): SqlDriverAdapter {
+  const executeRaw = adapter.executeRaw.bind(adapter);
+  adapter.executeRaw = async (query) => {
+    try {
+      return await executeRaw(query);
+    } catch (error) {
+      if (!(error instanceof RangeError && /more than one statement/.test(error.message))) throw error;
+      await adapter.executeScript(query.sql);
+      return 0;
+    }
+  };
+  return adapter;
+}

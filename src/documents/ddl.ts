@@ -1,0 +1,149 @@
+import { quoteIdent, type Dialect } from '../db/dialect.ts';
+import {
+  SYSTEM_COLUMNS,
+  columnName,
+  indexName,
+  isSystemField,
+  tableName,
+  type AttributeDef,
+  type CollectionShape,
+  type IndexDef,
+  type IndexOrder,
+} from './model.ts';
+
+/**
+ * DDL for the per-collection document tables. Every name comes from internal sequence numbers, so no client
+ * string is ever part of these statements. PostgreSQL text columns use the "C" collation: byte order, the same
+ * as SQLite's BINARY, so sorting and cursors agree across providers and prefix LIKE can use a btree index.
+ */
+
+const TEXT: Record<Dialect, string> = { sqlite: 'TEXT', postgresql: 'TEXT COLLATE "C"' };
+
+export function createTableStatements(dialect: Dialect, collectionSequence: number): string[] {
+  const table = quoteIdent(tableName(collectionSequence));
+  const sequence =
+    dialect === 'sqlite' ? '"_sequence" INTEGER PRIMARY KEY AUTOINCREMENT' : '"_sequence" BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY';
+  return [
+    `CREATE TABLE ${table} (${sequence}, "_uid" ${TEXT[dialect]} NOT NULL, "_createdAt" ${TEXT[dialect]} NOT NULL, ` +
+      `"_updatedAt" ${TEXT[dialect]} NOT NULL, "_permissions" TEXT NOT NULL DEFAULT '[]')`,
+    `CREATE UNIQUE INDEX ${quoteIdent(`${tableName(collectionSequence)}_uid`)} ON ${table} ("_uid")`,
+    `CREATE INDEX ${quoteIdent(`${tableName(collectionSequence)}_created`)} ON ${table} ("_createdAt")`,
+    `CREATE INDEX ${quoteIdent(`${tableName(collectionSequence)}_updated`)} ON ${table} ("_updatedAt")`,
+  ];
+}
+
+export function dropTableStatements(collection: Pick<CollectionShape, 'sequence' | 'indexes'>, dialect: Dialect): string[] {
+  // SQLite FTS shadow tables are separate tables and must go with their collection.
+  const fts = dialect === 'sqlite' ? collection.indexes.filter((i) => i.type === 'fulltext').flatMap((i) => dropIndexStatements(dialect, collection.sequence, i)) : [];
+  return [...fts, `DROP TABLE IF EXISTS ${quoteIdent(tableName(collection.sequence))}`];
+}
+
+export function columnType(dialect: Dialect, attribute: Pick<AttributeDef, 'type' | 'array'>): string {
+  if (attribute.array) return dialect === 'sqlite' ? 'TEXT' : 'JSONB';
+  switch (attribute.type) {
+    case 'integer':
+      return dialect === 'sqlite' ? 'INTEGER' : 'BIGINT';
+    case 'double':
+      return dialect === 'sqlite' ? 'REAL' : 'DOUBLE PRECISION';
+    case 'boolean':
+      return dialect === 'sqlite' ? 'INTEGER' : 'BOOLEAN';
+    case 'string':
+    case 'datetime':
+      return TEXT[dialect];
+  }
+}
+
+/** New columns are nullable: defaults are applied by the server on write, required-ness by validation. */
+export function addColumnStatement(dialect: Dialect, collectionSequence: number, attribute: AttributeDef): string {
+  return `ALTER TABLE ${quoteIdent(tableName(collectionSequence))} ADD COLUMN ${quoteIdent(columnName(attribute))} ${columnType(dialect, attribute)}`;
+}
+
+export function dropColumnStatement(collectionSequence: number, attribute: Pick<AttributeDef, 'sequence'>): string {
+  return `ALTER TABLE ${quoteIdent(tableName(collectionSequence))} DROP COLUMN ${quoteIdent(columnName(attribute))}`;
+}
+
+/** The SQL column behind an attribute key, system fields included; undefined for an unknown key. */
+export function columnFor(collection: Pick<CollectionShape, 'attributeByKey'>, key: string): string | undefined {
+  if (isSystemField(key)) return SYSTEM_COLUMNS[key];
+  const attribute = collection.attributeByKey.get(key);
+  return attribute ? columnName(attribute) : undefined;
+}
+
+/**
+ * ORDER BY term with NULLs always smallest (SQLite's native order), so both providers return the same order.
+ * PostgreSQL indexes are built with the same NULLS placement, so they serve these sorts.
+ */
+export function orderTerm(dialect: Dialect, column: string, order: IndexOrder): string {
+  const quoted = quoteIdent(column);
+  const direction = order === 'desc' ? 'DESC' : 'ASC';
+  if (dialect === 'sqlite') return `${quoted} ${direction}`;
+  return `${quoted} ${direction} ${order === 'desc' ? 'NULLS LAST' : 'NULLS FIRST'}`;
+}
+
+/** Name of the SQLite FTS5 table that backs a fulltext index. */
+export const ftsTableName = (collectionSequence: number, index: Pick<IndexDef, 'sequence'>): string =>
+  `${indexName(collectionSequence, index.sequence)}_fts`;
+
+/** The tsvector expression a PostgreSQL fulltext index is built on; queries must repeat it exactly. */
+export function tsvectorExpression(columns: string[]): string {
+  return `to_tsvector('simple', ${columns.map((c) => `coalesce(${quoteIdent(c)}, '')`).join(` || ' ' || `)})`;
+}
+
+export function createIndexStatements(
+  dialect: Dialect,
+  collection: Pick<CollectionShape, 'sequence' | 'attributeByKey'>,
+  index: IndexDef,
+): string[] {
+  const table = quoteIdent(tableName(collection.sequence));
+  const name = indexName(collection.sequence, index.sequence);
+  const columns = index.attributes.map((key) => {
+    const column = columnFor(collection, key);
+    if (!column) throw new Error(`index ${index.key} names unknown attribute ${key}`);
+    return column;
+  });
+
+  if (index.type === 'fulltext') {
+    if (dialect === 'postgresql') return [`CREATE INDEX ${quoteIdent(name)} ON ${table} USING GIN (${tsvectorExpression(columns)})`];
+    return sqliteFulltextStatements(table, ftsTableName(collection.sequence, index), columns);
+  }
+
+  const terms = columns.map((column, i) => orderTerm(dialect, column, index.orders[i] ?? 'asc'));
+  // PostgreSQL: a trailing _sequence makes the index deliver the (order…, _sequence) tie-break order lists use,
+  // so LIMIT queries stop early. SQLite gets this for free: the rowid ends every index. Not on unique indexes:
+  // it would make every row unique.
+  if (dialect === 'postgresql' && index.type !== 'unique' && !columns.includes('_sequence')) {
+    terms.push(orderTerm(dialect, '_sequence', index.orders[columns.length - 1] ?? 'asc'));
+  }
+  const unique = index.type === 'unique' ? 'UNIQUE ' : '';
+  return [`CREATE ${unique}INDEX ${quoteIdent(name)} ON ${table} (${terms.join(', ')})`];
+}
+
+/** An external-content FTS5 table kept in step with the document table by triggers. */
+function sqliteFulltextStatements(table: string, ftsName: string, columns: string[]): string[] {
+  const fts = quoteIdent(ftsName);
+  const cols = columns.map(quoteIdent).join(', ');
+  const newValues = columns.map((c) => `new.${quoteIdent(c)}`).join(', ');
+  const oldValues = columns.map((c) => `old.${quoteIdent(c)}`).join(', ');
+  const trigger = (suffix: string) => quoteIdent(`${ftsName}_${suffix}`);
+  return [
+    `CREATE VIRTUAL TABLE ${fts} USING fts5(${cols}, content=${table}, content_rowid='_sequence')`,
+    `INSERT INTO ${fts}(rowid, ${cols}) SELECT "_sequence", ${cols} FROM ${table}`,
+    `CREATE TRIGGER ${trigger('ai')} AFTER INSERT ON ${table} BEGIN INSERT INTO ${fts}(rowid, ${cols}) VALUES (new."_sequence", ${newValues}); END`,
+    `CREATE TRIGGER ${trigger('ad')} AFTER DELETE ON ${table} BEGIN INSERT INTO ${fts}(${fts}, rowid, ${cols}) VALUES ('delete', old."_sequence", ${oldValues}); END`,
+    `CREATE TRIGGER ${trigger('au')} AFTER UPDATE OF ${cols} ON ${table} BEGIN ` +
+      `INSERT INTO ${fts}(${fts}, rowid, ${cols}) VALUES ('delete', old."_sequence", ${oldValues}); ` +
+      `INSERT INTO ${fts}(rowid, ${cols}) VALUES (new."_sequence", ${newValues}); END`,
+  ];
+}
+
+export function dropIndexStatements(dialect: Dialect, collectionSequence: number, index: Pick<IndexDef, 'sequence' | 'type'>): string[] {
+  const name = indexName(collectionSequence, index.sequence);
+  if (dialect === 'sqlite' && index.type === 'fulltext') {
+    const fts = ftsTableName(collectionSequence, index);
+    return [
+      ...['ai', 'ad', 'au'].map((suffix) => `DROP TRIGGER IF EXISTS ${quoteIdent(`${fts}_${suffix}`)}`),
+      `DROP TABLE IF EXISTS ${quoteIdent(fts)}`,
+    ];
+  }
+  return [`DROP INDEX IF EXISTS ${quoteIdent(name)}`];
+}

@@ -1,0 +1,428 @@
+import type { Caller } from '../auth/caller.ts';
+import { placeholder, quoteIdent, SqlParams } from '../db/dialect.ts';
+import { uniqueViolationTarget } from '../db/errors.ts';
+import type { SqlExecutor, SqlRow } from '../db/sql.ts';
+import { AppwriteError } from '../errors/appwrite-error.ts';
+import { requireCollection, timestamp, type Catalog } from '../metadata/catalog.ts';
+import type { LoadedCollection } from '../metadata/records.ts';
+import { assertGrantable, collectionGrants, documentGrants, readCondition } from '../permissions/document-access.ts';
+import { DOCUMENT_ACTIONS, formatPermission, parsePermissions, type Action } from '../permissions/permission.ts';
+import { validateDocumentData } from '../validation/document-data.ts';
+import { isValidId, resolveId, UID_RULE, validateId } from '../validation/ids.ts';
+import { encodeScalar, encodeValue } from './codec.ts';
+import { columnName, tableName, type AttributeDef, type CollectionShape } from './model.ts';
+import type { ParsedQueries } from './queries/ast.ts';
+import { buildCountSql, buildListSql } from './queries/compile.ts';
+import { parseQueries } from './queries/parse.ts';
+import { toDocument, type DocumentOut } from './rows.ts';
+
+/**
+ * Document operations. Every read, filter, sort, page and count runs as SQL on the collection's own table;
+ * writes are validated against the collection's attributes first and run in one transaction each.
+ */
+
+export interface DocumentContext {
+  catalog: Catalog;
+  caller: Caller;
+  limits: { countLimit: number; maxListLimit: number };
+}
+
+export interface DocumentPage {
+  documents: DocumentOut[];
+  /** Counts the matches (capped), run only when the client asks for `total`. */
+  total: () => Promise<number>;
+}
+
+const notFound = () => new AppwriteError('document_not_found', 'Document with the requested ID could not be found.');
+const unauthorized = () => new AppwriteError('user_unauthorized', 'The current user is not authorized to perform the requested action.');
+
+/** Bulk operations read and write at most this many documents per request. */
+export const MAX_BATCH = 1000;
+
+/** The collection, invisible to non-key callers while it or its database is disabled. */
+async function openCollection(ctx: DocumentContext, databaseId: string, collectionId: string): Promise<LoadedCollection> {
+  const loaded = await requireCollection(ctx.catalog, databaseId, collectionId);
+  if (ctx.caller.kind !== 'key') {
+    if (!loaded.database.enabled) throw new AppwriteError('database_not_found', 'Database not found');
+    if (!loaded.collection.enabled) throw new AppwriteError('collection_not_found', 'Collection with the requested ID could not be found.');
+  }
+  return loaded;
+}
+
+const table = (shape: CollectionShape) => quoteIdent(tableName(shape.sequence));
+
+/** `forUpdate` locks the row on PostgreSQL until the transaction ends (SQLite transactions are serial already). */
+async function selectByUid(sql: SqlExecutor, shape: CollectionShape, documentId: string, forUpdate = false): Promise<SqlRow | undefined> {
+  const lock = forUpdate && sql.dialect === 'postgresql' ? ' FOR UPDATE' : '';
+  const [row] = await sql.query(`SELECT * FROM ${table(shape)} WHERE "_uid" = ${placeholder(sql.dialect, 1)}${lock}`, [documentId]);
+  return row;
+}
+
+/** The stored row, if the caller may read it; unreadable and missing look the same (no existence leak). */
+async function readableRow(sql: SqlExecutor, ctx: DocumentContext, loaded: LoadedCollection, documentId: string, forUpdate = false): Promise<SqlRow> {
+  validateId(documentId, 'documentId');
+  const row = await selectByUid(sql, loaded.shape, documentId, forUpdate);
+  if (!row || !documentGrants(accessOf(loaded), 'read', ctx.caller, row['_permissions'] as string)) throw notFound();
+  return row;
+}
+
+const accessOf = (loaded: LoadedCollection) => ({ permissions: loaded.permissions, documentSecurity: loaded.collection.documentSecurity });
+
+function requireAction(ctx: DocumentContext, loaded: LoadedCollection, action: Action, row: SqlRow): void {
+  if (!documentGrants(accessOf(loaded), action, ctx.caller, row['_permissions'] as string)) throw unauthorized();
+}
+
+function documentPermissions(ctx: DocumentContext, permissions: readonly string[]): string {
+  const parsed = parsePermissions(permissions, DOCUMENT_ACTIONS);
+  assertGrantable(parsed, ctx.caller);
+  return JSON.stringify(parsed.map(formatPermission));
+}
+
+/** Turns a database unique failure into Appwrite's two conflicts: a taken ID, or a unique index hit. */
+async function mapConflicts<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    const target = uniqueViolationTarget(error);
+    if (target === null) throw error;
+    if (target.endsWith('_uid')) throw new AppwriteError('document_already_exists', 'Document with the requested ID already exists. Try again with a different ID or use ID.unique() to generate a unique ID.');
+    throw new AppwriteError('document_unique_constraint_violation', 'Document with the requested unique attributes already exists.');
+  }
+}
+
+function parse(ctx: DocumentContext, shape: CollectionShape, queries: readonly string[] | null | undefined, defaultLimit?: number): ParsedQueries {
+  return parseQueries(queries, shape, { maxLimit: ctx.limits.maxListLimit, ...(defaultLimit ? { defaultLimit } : {}) });
+}
+
+export async function getDocument(
+  ctx: DocumentContext,
+  databaseId: string,
+  collectionId: string,
+  documentId: string,
+  queries?: readonly string[] | null,
+): Promise<DocumentOut> {
+  const loaded = await openCollection(ctx, databaseId, collectionId);
+  const parsed = parse(ctx, loaded.shape, queries);
+  if (parsed.filters.length || parsed.orders.length || parsed.cursor) {
+    throw new AppwriteError('general_query_invalid', 'Invalid query: only select queries are allowed when getting a document');
+  }
+  const row = await readableRow(ctx.catalog.db.sql, ctx, loaded, documentId);
+  return selected(loaded.shape, parsed, row);
+}
+
+/** Applies a `select` query to a document: only the chosen attributes appear in `data`. */
+function selected(shape: CollectionShape, parsed: ParsedQueries, row: SqlRow): DocumentOut {
+  if (!parsed.select) return toDocument(shape, row);
+  const keep = new Set(parsed.select);
+  return toDocument({ ...shape, attributes: shape.attributes.filter((a) => keep.has(a.key)) }, row);
+}
+
+async function cursorRow(sql: SqlExecutor, shape: CollectionShape, parsed: ParsedQueries): Promise<SqlRow | null> {
+  if (!parsed.cursor) return null;
+  if (!isValidId(parsed.cursor.documentId)) throw new AppwriteError('general_query_invalid', `Invalid query: Invalid cursor: ${UID_RULE}`);
+  const row = await selectByUid(sql, shape, parsed.cursor.documentId);
+  if (!row) throw new AppwriteError('general_cursor_not_found', `Cursor not found: document "${parsed.cursor.documentId}" does not exist`);
+  return row;
+}
+
+/** One page of matches, in SQL, with the caller's read condition inside the query. */
+async function selectPage(sql: SqlExecutor, ctx: DocumentContext, loaded: LoadedCollection, parsed: ParsedQueries) {
+  const extraWhere = readCondition(accessOf(loaded), ctx.caller) ?? undefined;
+  const list = buildListSql(sql.dialect, loaded.shape, parsed, { cursorRow: await cursorRow(sql, loaded.shape, parsed), extraWhere });
+  const rows = await sql.query(list.sql, list.params);
+  return { rows: list.reversed ? rows.reverse() : rows, extraWhere };
+}
+
+export async function listDocuments(
+  ctx: DocumentContext,
+  databaseId: string,
+  collectionId: string,
+  queries: readonly string[] | null | undefined,
+  withTotal: boolean,
+): Promise<DocumentPage> {
+  const loaded = await openCollection(ctx, databaseId, collectionId);
+  const parsed = parse(ctx, loaded.shape, queries);
+  const sql = ctx.catalog.db.sql;
+  const { rows, extraWhere } = await selectPage(sql, ctx, loaded, parsed);
+  return {
+    documents: rows.map((row) => selected(loaded.shape, parsed, row)),
+    total: async () => {
+      if (!withTotal) return 0;
+      const count = buildCountSql(sql.dialect, loaded.shape, parsed, { cap: ctx.limits.countLimit, extraWhere });
+      const [row] = await sql.query(count.sql, count.params);
+      return Number(row?.['total'] ?? 0);
+    },
+  };
+}
+
+/** Column list and bound values for the given attribute values. */
+function assignments(sql: SqlExecutor, shape: CollectionShape, values: Map<string, unknown>) {
+  const columns: string[] = [];
+  const params: unknown[] = [];
+  for (const [key, value] of values) {
+    const attribute = shape.attributeByKey.get(key)!;
+    columns.push(quoteIdent(columnName(attribute)));
+    params.push(encodeValue(sql.dialect, attribute, value));
+  }
+  return { columns, params };
+}
+
+async function insertRow(
+  sql: SqlExecutor,
+  shape: CollectionShape,
+  documentId: string,
+  values: Map<string, unknown>,
+  permissions: string,
+  at: string,
+): Promise<SqlRow> {
+  const { columns, params } = assignments(sql, shape, values);
+  const all = ['"_uid"', '"_createdAt"', '"_updatedAt"', '"_permissions"', ...columns];
+  const bound = [documentId, at, at, permissions, ...params];
+  const [row] = await mapConflicts(() =>
+    sql.query(
+      `INSERT INTO ${table(shape)} (${all.join(', ')}) VALUES (${bound.map((_, i) => placeholder(sql.dialect, i + 1)).join(', ')}) RETURNING *`,
+      bound,
+    ),
+  );
+  return row!;
+}
+
+async function updateRow(
+  sql: SqlExecutor,
+  shape: CollectionShape,
+  sequence: unknown,
+  values: Map<string, unknown>,
+  permissions: string | null,
+  at: string,
+): Promise<SqlRow> {
+  const { columns, params } = assignments(sql, shape, values);
+  const sets = [...columns, '"_updatedAt"', ...(permissions === null ? [] : ['"_permissions"'])];
+  const bound = [...params, at, ...(permissions === null ? [] : [permissions]), sequence];
+  const setSql = sets.map((column, i) => `${column} = ${placeholder(sql.dialect, i + 1)}`).join(', ');
+  const [row] = await mapConflicts(() =>
+    sql.query(`UPDATE ${table(shape)} SET ${setSql} WHERE "_sequence" = ${placeholder(sql.dialect, bound.length)} RETURNING *`, bound),
+  );
+  return row!;
+}
+
+/** Permissions for a new document: as given, else none (user-owned defaults arrive with user identities). */
+const newDocumentPermissions = (ctx: DocumentContext, permissions: readonly string[] | null | undefined) =>
+  documentPermissions(ctx, permissions ?? []);
+
+export async function createDocument(
+  ctx: DocumentContext,
+  databaseId: string,
+  collectionId: string,
+  documentId: string,
+  data: unknown,
+  permissions: readonly string[] | null | undefined,
+): Promise<DocumentOut> {
+  const loaded = await openCollection(ctx, databaseId, collectionId);
+  if (!collectionGrants(accessOf(loaded), 'create', ctx.caller)) throw unauthorized();
+  const id = resolveId(documentId, 'documentId');
+  const granted = newDocumentPermissions(ctx, permissions);
+  const values = validateDocumentData(loaded.shape, data, 'create');
+  const row = await insertRow(ctx.catalog.db.sql, loaded.shape, id, values, granted, timestamp(ctx.catalog));
+  return toDocument(loaded.shape, row);
+}
+
+export async function updateDocument(
+  ctx: DocumentContext,
+  databaseId: string,
+  collectionId: string,
+  documentId: string,
+  data: unknown,
+  permissions: readonly string[] | null | undefined,
+): Promise<DocumentOut> {
+  const loaded = await openCollection(ctx, databaseId, collectionId);
+  const values = validateDocumentData(loaded.shape, data ?? {}, 'update');
+  const newPermissions = permissions == null ? null : documentPermissions(ctx, permissions);
+  const at = timestamp(ctx.catalog);
+  const row = await ctx.catalog.db.sql.transaction(async (sql) => {
+    const current = await readableRow(sql, ctx, loaded, documentId, true);
+    requireAction(ctx, loaded, 'update', current);
+    return updateRow(sql, loaded.shape, current['_sequence'], values, newPermissions, at);
+  });
+  return toDocument(loaded.shape, row);
+}
+
+/**
+ * Creates the document, or updates the existing one with the given attributes (a merge: attributes not
+ * given keep their values) and, when given, replaces its permissions.
+ */
+export async function upsertDocument(
+  ctx: DocumentContext,
+  databaseId: string,
+  collectionId: string,
+  documentId: string,
+  data: unknown,
+  permissions: readonly string[] | null | undefined,
+): Promise<DocumentOut> {
+  const loaded = await openCollection(ctx, databaseId, collectionId);
+  const id = resolveId(documentId, 'documentId');
+  const at = timestamp(ctx.catalog);
+  const row = await ctx.catalog.db.sql.transaction((sql) => upsertOne(sql, ctx, loaded, id, data, permissions, at));
+  return toDocument(loaded.shape, row);
+}
+
+async function upsertOne(
+  sql: SqlExecutor,
+  ctx: DocumentContext,
+  loaded: LoadedCollection,
+  id: string,
+  data: unknown,
+  permissions: readonly string[] | null | undefined,
+  at: string,
+): Promise<SqlRow> {
+  const current = await selectByUid(sql, loaded.shape, id, true);
+  if (!current) {
+    if (!collectionGrants(accessOf(loaded), 'create', ctx.caller)) throw unauthorized();
+    const granted = newDocumentPermissions(ctx, permissions);
+    return insertRow(sql, loaded.shape, id, validateDocumentData(loaded.shape, data ?? {}, 'create'), granted, at);
+  }
+  if (!documentGrants(accessOf(loaded), 'read', ctx.caller, current['_permissions'] as string)) throw unauthorized();
+  requireAction(ctx, loaded, 'update', current);
+  const values = validateDocumentData(loaded.shape, data ?? {}, 'update');
+  const newPermissions = permissions == null ? null : documentPermissions(ctx, permissions);
+  return updateRow(sql, loaded.shape, current['_sequence'], values, newPermissions, at);
+}
+
+export async function deleteDocument(ctx: DocumentContext, databaseId: string, collectionId: string, documentId: string): Promise<void> {
+  const loaded = await openCollection(ctx, databaseId, collectionId);
+  await ctx.catalog.db.sql.transaction(async (sql) => {
+    const current = await readableRow(sql, ctx, loaded, documentId, true);
+    requireAction(ctx, loaded, 'delete', current);
+    await sql.execute(`DELETE FROM ${table(loaded.shape)} WHERE "_sequence" = ${placeholder(sql.dialect, 1)}`, [current['_sequence']]);
+  });
+}
+
+/** Splits a bulk item into its ID, permissions and attribute data (Appwrite's `$id` / `$permissions`). */
+function bulkItem(item: unknown): { id: string; permissions: string[] | null; data: Record<string, unknown> } {
+  if (!item || typeof item !== 'object' || Array.isArray(item)) {
+    throw new AppwriteError('document_invalid_structure', 'Invalid document structure: each document must be an object');
+  }
+  const { $id, $permissions, ...data } = item as Record<string, unknown>;
+  if (typeof $id !== 'string') throw new AppwriteError('document_invalid_structure', 'Invalid document structure: each document needs a $id');
+  if ($permissions != null && (!Array.isArray($permissions) || $permissions.some((p) => typeof p !== 'string'))) {
+    throw new AppwriteError('general_argument_invalid', 'Invalid `$permissions`: must be an array of permission strings');
+  }
+  return { id: $id, permissions: ($permissions as string[] | null | undefined) ?? null, data };
+}
+
+export async function upsertDocuments(ctx: DocumentContext, databaseId: string, collectionId: string, documents: readonly unknown[]): Promise<DocumentOut[]> {
+  if (documents.length > MAX_BATCH) throw new AppwriteError('general_argument_invalid', `Invalid \`documents\` param: at most ${MAX_BATCH} documents per request`);
+  const loaded = await openCollection(ctx, databaseId, collectionId);
+  const items = documents.map(bulkItem).map((item) => ({ ...item, id: resolveId(item.id, '$id') }));
+  const at = timestamp(ctx.catalog);
+  const rows = await ctx.catalog.db.sql.transaction(async (sql) => {
+    const written: SqlRow[] = [];
+    for (const item of items) written.push(await upsertOne(sql, ctx, loaded, item.id, item.data, item.permissions, at));
+    return written;
+  });
+  return rows.map((row) => toDocument(loaded.shape, row));
+}
+
+/** Bulk update and delete act on the first `limit` matches (default and maximum MAX_BATCH), in query order. */
+async function matchingRows(sql: SqlExecutor, ctx: DocumentContext, loaded: LoadedCollection, queries: readonly string[] | null | undefined) {
+  const parsed = parseQueries(queries, loaded.shape, { maxLimit: MAX_BATCH, defaultLimit: MAX_BATCH });
+  return (await selectPage(sql, ctx, loaded, parsed)).rows;
+}
+
+/** Bulk writes without an API key need the collection-level permission: document security is per document. */
+function requireBulkAction(ctx: DocumentContext, loaded: LoadedCollection, action: Action): void {
+  if (!collectionGrants(accessOf(loaded), action, ctx.caller)) throw unauthorized();
+}
+
+export async function updateDocuments(
+  ctx: DocumentContext,
+  databaseId: string,
+  collectionId: string,
+  data: unknown,
+  queries: readonly string[] | null | undefined,
+): Promise<DocumentOut[]> {
+  const loaded = await openCollection(ctx, databaseId, collectionId);
+  requireBulkAction(ctx, loaded, 'update');
+  const values = validateDocumentData(loaded.shape, data ?? {}, 'update');
+  const at = timestamp(ctx.catalog);
+  const rows = await ctx.catalog.db.sql.transaction(async (sql) => {
+    const updated: SqlRow[] = [];
+    for (const row of await matchingRows(sql, ctx, loaded, queries)) updated.push(await updateRow(sql, loaded.shape, row['_sequence'], values, null, at));
+    return updated;
+  });
+  return rows.map((row) => toDocument(loaded.shape, row));
+}
+
+export async function deleteDocuments(
+  ctx: DocumentContext,
+  databaseId: string,
+  collectionId: string,
+  queries: readonly string[] | null | undefined,
+): Promise<DocumentOut[]> {
+  const loaded = await openCollection(ctx, databaseId, collectionId);
+  requireBulkAction(ctx, loaded, 'delete');
+  const rows = await ctx.catalog.db.sql.transaction(async (sql) => {
+    const matched = await matchingRows(sql, ctx, loaded, queries);
+    if (matched.length) {
+      const params = new SqlParams(sql.dialect);
+      const list = matched.map((row) => params.add(row['_sequence'])).join(', ');
+      await sql.execute(`DELETE FROM ${table(loaded.shape)} WHERE "_sequence" IN (${list})`, params.values);
+    }
+    return matched;
+  });
+  return rows.map((row) => toDocument(loaded.shape, row));
+}
+
+/** The tighter of the caller's bound and the attribute's own range, in the attribute's number type. */
+function effectiveBound(attribute: AttributeDef, increasing: boolean, bound: number | null | undefined): bigint | number | null {
+  const own = increasing ? attribute.max : attribute.min;
+  if (bound == null) return own;
+  const given = attribute.type === 'integer' ? BigInt(increasing ? Math.floor(bound) : Math.ceil(bound)) : bound;
+  if (own === null) return given;
+  return increasing ? (given < own ? given : own) : given > own ? given : own;
+}
+
+/**
+ * Increments or decrements a numeric attribute atomically: one UPDATE computes the new value and refuses to
+ * pass the bound (the caller's max for increments, min for decrements, and the attribute's own range).
+ */
+export async function changeDocumentAttribute(
+  ctx: DocumentContext,
+  databaseId: string,
+  collectionId: string,
+  documentId: string,
+  key: string,
+  direction: 'increment' | 'decrement',
+  value: number | null | undefined,
+  bound: number | null | undefined,
+): Promise<DocumentOut> {
+  const loaded = await openCollection(ctx, databaseId, collectionId);
+  const attribute = loaded.shape.attributeByKey.get(key);
+  if (!attribute || attribute.status !== 'available') throw new AppwriteError('attribute_not_found', 'Attribute with the requested ID could not be found.');
+  if ((attribute.type !== 'integer' && attribute.type !== 'double') || attribute.array) {
+    throw new AppwriteError('attribute_type_invalid', `Attribute "${key}" must be a non-array integer or float attribute.`);
+  }
+  const amount = value ?? 1;
+  if (!Number.isFinite(amount) || amount <= 0 || (attribute.type === 'integer' && !Number.isInteger(amount))) {
+    throw new AppwriteError('general_argument_invalid', `Invalid \`value\` param: Value must be a positive ${attribute.type === 'integer' ? 'integer' : 'number'}`);
+  }
+  const increasing = direction === 'increment';
+  const limit = effectiveBound(attribute, increasing, bound);
+  const delta = attribute.type === 'integer' ? BigInt(amount) * (increasing ? 1n : -1n) : increasing ? amount : -amount;
+  const at = timestamp(ctx.catalog);
+  const row = await ctx.catalog.db.sql.transaction(async (sql) => {
+    const current = await readableRow(sql, ctx, loaded, documentId, true);
+    requireAction(ctx, loaded, 'update', current);
+    const params = new SqlParams(sql.dialect);
+    const column = quoteIdent(columnName(attribute));
+    const encode = (v: unknown) => encodeScalar(sql.dialect, attribute.type, v);
+    // Placeholders are handed out in text order, as SQLite's positional `?` requires.
+    let statement = `UPDATE ${table(loaded.shape)} SET ${column} = COALESCE(${column}, 0) + ${params.add(encode(delta))}, "_updatedAt" = ${params.add(at)} WHERE "_sequence" = ${params.add(current['_sequence'])}`;
+    if (limit !== null) statement += ` AND COALESCE(${column}, 0) + ${params.add(encode(delta))} ${increasing ? '<=' : '>='} ${params.add(encode(limit))}`;
+    const [updated] = await sql.query(`${statement} RETURNING *`, params.values);
+    if (!updated) {
+      throw new AppwriteError('attribute_limit_exceeded', `Attribute "${key}" would ${increasing ? 'exceed the maximum' : 'fall below the minimum'} of ${limit}.`);
+    }
+    return updated;
+  });
+  return toDocument(loaded.shape, row);
+}

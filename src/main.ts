@@ -1,0 +1,50 @@
+import { once } from 'node:events';
+import { ConfigError, loadConfig } from './config.ts';
+import { openDatabase } from './db/open.ts';
+import { applyMigrations } from './db/migrations/index.ts';
+import { createLogger } from './logger.ts';
+import { createGateway, createHttpServer } from './server.ts';
+
+/** `npm start`: migrate, serve, and on SIGTERM/SIGINT drain in-flight requests and close the database. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`Configuration error: ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  const migrated = await applyMigrations({ provider: config.provider, url: config.databaseUrl, log: (line) => logger.info(line) });
+  if (migrated.applied.length) logger.info('migrations applied', { applied: migrated.applied });
+  const db = await openDatabase(config.databaseUrl, config.provider);
+  const server = createHttpServer(createGateway({ config, db, logger }), config);
+  server.listen(config.port, config.host);
+  await once(server, 'listening');
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  logger.info(`listening on http://${config.host}:${port}/v1/graphql`, { provider: config.provider });
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('shutting down: draining in-flight requests', { signal });
+    server.close();
+    server.closeIdleConnections();
+    await once(server, 'close');
+    await db.close();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,42 @@
+import type { Database } from '../db/open.ts';
+import { AppwriteError } from '../errors/appwrite-error.ts';
+import type { ErrorType } from '../errors/types.ts';
+import { formatDatetime } from '../validation/datetime.ts';
+import { validateId } from '../validation/ids.ts';
+import type { CollectionCache } from './collection-cache.ts';
+import type { DatabaseRow, LoadedCollection } from './records.ts';
+
+/** What the metadata services work with: the database, the collection cache and the clock. */
+export interface Catalog {
+  db: Database;
+  cache: CollectionCache;
+  now: () => number;
+}
+
+export const timestamp = (catalog: Catalog): string => formatDatetime(new Date(catalog.now()));
+
+export async function requireDatabase(catalog: Catalog, databaseId: string): Promise<DatabaseRow> {
+  validateId(databaseId, 'databaseId');
+  const row = await catalog.db.prisma.database.findUnique({ where: { id: databaseId } });
+  if (!row) throw new AppwriteError('database_not_found', 'Database not found');
+  return row;
+}
+
+export async function requireCollection(catalog: Catalog, databaseId: string, collectionId: string): Promise<LoadedCollection> {
+  validateId(databaseId, 'databaseId');
+  validateId(collectionId, 'collectionId');
+  const loaded = await catalog.cache.get(databaseId, collectionId);
+  if (loaded) return loaded;
+  await requireDatabase(catalog, databaseId);
+  throw new AppwriteError('collection_not_found', 'Collection with the requested ID could not be found.');
+}
+
+/** Prisma's unique-constraint failure (P2002) as the given Appwrite error; anything else passes through. */
+export async function onUniqueViolation<T>(work: Promise<T>, type: ErrorType, message: string): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if ((error as { code?: string }).code === 'P2002') throw new AppwriteError(type, message);
+    throw error;
+  }
+}

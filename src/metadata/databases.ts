@@ -1,0 +1,70 @@
+import { AppwriteError } from '../errors/appwrite-error.ts';
+import { dropTableStatements } from '../documents/ddl.ts';
+import { resolveId } from '../validation/ids.ts';
+import { onUniqueViolation, requireDatabase, timestamp, type Catalog } from './catalog.ts';
+import { metadataListArgs, runMetadataList } from './list-queries.ts';
+import { decodeIndex, type DatabaseRow } from './records.ts';
+
+const FIELDS = { $id: 'id', name: 'name', enabled: 'enabled', $createdAt: 'createdAt', $updatedAt: 'updatedAt' };
+
+function validName(name: string): string {
+  if (name.length < 1 || name.length > 128) throw new AppwriteError('general_argument_invalid', 'Invalid `name` param: Value must be a valid string and at least 1 chars and no longer than 128 chars');
+  return name;
+}
+
+export async function listDatabases(catalog: Catalog, queries: readonly string[] | null | undefined, search: string | null | undefined) {
+  const args = metadataListArgs(queries, FIELDS);
+  const scope = search ? { OR: [{ name: { contains: search } }, { id: { contains: search } }] } : {};
+  const prisma = catalog.db.prisma;
+  const rows = await runMetadataList<DatabaseRow>(
+    args,
+    scope,
+    (q) => prisma.database.findMany(q),
+    async (id) => (await prisma.database.findUnique({ where: { id }, select: { sequence: true } }))?.sequence ?? null,
+  );
+  return { rows, count: (cap: number) => prisma.database.count({ where: { ...scope, ...args.where }, take: cap }) };
+}
+
+export async function createDatabase(catalog: Catalog, input: { databaseId: string; name: string; enabled?: boolean | null }) {
+  const id = resolveId(input.databaseId, 'databaseId');
+  const at = timestamp(catalog);
+  return onUniqueViolation(
+    catalog.db.prisma.database.create({
+      data: { id, name: validName(input.name), enabled: input.enabled ?? true, createdAt: at, updatedAt: at },
+    }),
+    'database_already_exists',
+    'Database already exists',
+  );
+}
+
+export const getDatabase = requireDatabase;
+
+export async function updateDatabase(catalog: Catalog, databaseId: string, input: { name?: string | null; enabled?: boolean | null }) {
+  const row = await requireDatabase(catalog, databaseId);
+  const updated = await catalog.db.prisma.database.update({
+    where: { sequence: row.sequence },
+    data: {
+      ...(input.name != null ? { name: validName(input.name) } : {}),
+      ...(input.enabled != null ? { enabled: input.enabled } : {}),
+      updatedAt: timestamp(catalog),
+    },
+  });
+  catalog.cache.invalidate(databaseId);
+  return updated;
+}
+
+/** Drops every collection table of the database and its metadata, in one transaction. */
+export async function deleteDatabase(catalog: Catalog, databaseId: string): Promise<void> {
+  const row = await requireDatabase(catalog, databaseId);
+  const dialect = catalog.db.dialect;
+  await catalog.db.prisma.$transaction(async (tx) => {
+    const collections = await tx.collection.findMany({ where: { databaseSequence: row.sequence }, include: { indexes: true } });
+    for (const collection of collections) {
+      for (const statement of dropTableStatements({ sequence: collection.sequence, indexes: collection.indexes.map(decodeIndex) }, dialect)) {
+        await tx.$executeRawUnsafe(statement);
+      }
+    }
+    await tx.database.delete({ where: { sequence: row.sequence } });
+  });
+  catalog.cache.invalidate(databaseId);
+}

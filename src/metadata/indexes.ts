@@ -1,0 +1,155 @@
+import type { Prisma } from '../generated/sqlite/client.ts';
+import type { Dialect } from '../db/dialect.ts';
+import { AppwriteError } from '../errors/appwrite-error.ts';
+import { createIndexStatements, dropIndexStatements } from '../documents/ddl.ts';
+import { isSystemField, type IndexOrder, type IndexType } from '../documents/model.ts';
+import { validateKey } from '../validation/ids.ts';
+import { onUniqueViolation, requireCollection, timestamp, type Catalog } from './catalog.ts';
+import { metadataListArgs, runMetadataList } from './list-queries.ts';
+import { decodeIndex, type IndexRecord, type LoadedCollection } from './records.ts';
+
+export const MAX_INDEXES = 64;
+const INDEX_TYPES: readonly IndexType[] = ['key', 'unique', 'fulltext'];
+
+export interface IndexInput {
+  key: string;
+  type: string;
+  attributes: readonly string[];
+  orders?: readonly (string | null)[] | null;
+  lengths?: readonly (number | null)[] | null;
+}
+
+interface NormalizedIndex {
+  key: string;
+  type: IndexType;
+  attributes: string[];
+  orders: (IndexOrder | null)[];
+  lengths: (number | null)[];
+}
+
+function invalidIndex(message: string): AppwriteError {
+  return new AppwriteError('index_invalid', message);
+}
+
+/** Checks an index definition against the collection's attributes (Appwrite's Index validator rules). */
+export function validateIndex(loaded: Pick<LoadedCollection, 'attributes' | 'indexes'>, input: IndexInput): NormalizedIndex {
+  const key = validateKey(input.key, 'key');
+  if (!INDEX_TYPES.includes(input.type as IndexType)) {
+    throw new AppwriteError('general_argument_invalid', `Invalid \`type\` param: Value must be one of (${INDEX_TYPES.join(', ')})`);
+  }
+  const type = input.type as IndexType;
+  if (input.attributes.length === 0) throw invalidIndex('An index needs at least one attribute.');
+  if (new Set(input.attributes).size !== input.attributes.length) throw invalidIndex('Duplicate attributes provided.');
+  const orders = input.orders ?? [];
+  if (orders.length > input.attributes.length) throw invalidIndex('There are more orders than attributes.');
+  for (const order of orders) {
+    if (order !== null && order !== 'asc' && order !== 'desc') {
+      throw new AppwriteError('general_argument_invalid', 'Invalid `orders` param: Value must be one of (asc, desc)');
+    }
+  }
+  for (const attributeKey of input.attributes) {
+    if (isSystemField(attributeKey)) {
+      if (type === 'fulltext') throw invalidIndex(`Attribute "${attributeKey}" cannot be part of a fulltext index.`);
+      continue;
+    }
+    const attribute = loaded.attributes.find((a) => a.key === attributeKey);
+    if (!attribute) throw new AppwriteError('attribute_unknown', `Unknown attribute: ${attributeKey}. Verify the attribute name or create the attribute.`);
+    if (attribute.status !== 'available') throw new AppwriteError('attribute_not_available', `Attribute not available: ${attributeKey}`);
+    if (type === 'fulltext' && (attribute.type !== 'string' || attribute.array)) {
+      throw invalidIndex(`Attribute "${attributeKey}" cannot be part of a fulltext index: only non-array string attributes can.`);
+    }
+  }
+  if (loaded.indexes.length >= MAX_INDEXES) throw new AppwriteError('index_limit_exceeded', `Index limit exceeded: at most ${MAX_INDEXES} indexes per collection.`);
+  return {
+    key,
+    type,
+    attributes: [...input.attributes],
+    orders: input.attributes.map((_, i) => (orders[i] ?? null) as IndexOrder | null),
+    lengths: input.attributes.map((_, i) => input.lengths?.[i] ?? null),
+  };
+}
+
+/** Adds the index row and the real database index inside the caller's transaction. */
+export async function insertIndex(
+  tx: Prisma.TransactionClient,
+  dialect: Dialect,
+  loaded: Pick<LoadedCollection, 'collection' | 'shape'>,
+  normalized: NormalizedIndex,
+  at: string,
+): Promise<IndexRecord> {
+  const row = await onUniqueViolation(
+    tx.index.create({
+      data: {
+        collectionSequence: loaded.collection.sequence,
+        key: normalized.key,
+        type: normalized.type,
+        attributes: JSON.stringify(normalized.attributes),
+        orders: JSON.stringify(normalized.orders),
+        lengths: JSON.stringify(normalized.lengths),
+        createdAt: at,
+        updatedAt: at,
+      },
+    }),
+    'index_already_exists',
+    'Index with the requested key already exists. Try again with a different key.',
+  );
+  const index = decodeIndex(row);
+  try {
+    for (const statement of createIndexStatements(dialect, loaded.shape, index)) await tx.$executeRawUnsafe(statement);
+  } catch (error) {
+    // A unique index over duplicate values fails in the database; say why instead of a raw driver error.
+    if (index.type === 'unique' && /unique|duplicate/i.test(String((error as Error).message))) {
+      throw invalidIndex('Existing documents hold duplicate values for the attributes of this unique index.');
+    }
+    throw error;
+  }
+  return index;
+}
+
+export async function createIndex(catalog: Catalog, databaseId: string, collectionId: string, input: IndexInput): Promise<IndexRecord> {
+  const loaded = await requireCollection(catalog, databaseId, collectionId);
+  const normalized = validateIndex(loaded, input);
+  const at = timestamp(catalog);
+  try {
+    return await catalog.db.prisma.$transaction((tx) => insertIndex(tx, catalog.db.dialect, loaded, normalized, at));
+  } finally {
+    catalog.cache.invalidate(databaseId, collectionId);
+  }
+}
+
+export async function listIndexes(catalog: Catalog, databaseId: string, collectionId: string, queries: readonly string[] | null | undefined) {
+  const loaded = await requireCollection(catalog, databaseId, collectionId);
+  const args = metadataListArgs(queries, { key: 'key', type: 'type', status: 'status', $createdAt: 'createdAt', $updatedAt: 'updatedAt' });
+  const collectionSequence = loaded.collection.sequence;
+  const prisma = catalog.db.prisma;
+  const rows = await runMetadataList(
+    args,
+    { collectionSequence },
+    (q) => prisma.index.findMany(q),
+    async (key) => (await prisma.index.findUnique({ where: { collectionSequence_key: { collectionSequence, key } } }))?.sequence ?? null,
+  );
+  return {
+    rows: rows.map(decodeIndex),
+    count: (cap: number) => prisma.index.count({ where: { collectionSequence, ...args.where }, take: cap }),
+  };
+}
+
+export async function getIndex(catalog: Catalog, databaseId: string, collectionId: string, key: string): Promise<IndexRecord> {
+  const loaded = await requireCollection(catalog, databaseId, collectionId);
+  const index = loaded.indexes.find((i) => i.key === key);
+  if (!index) throw new AppwriteError('index_not_found', 'Index with the requested ID could not be found.');
+  return index;
+}
+
+export async function deleteIndex(catalog: Catalog, databaseId: string, collectionId: string, key: string): Promise<void> {
+  const loaded = await requireCollection(catalog, databaseId, collectionId);
+  const index = await getIndex(catalog, databaseId, collectionId, key);
+  try {
+    await catalog.db.prisma.$transaction(async (tx) => {
+      for (const statement of dropIndexStatements(catalog.db.dialect, loaded.collection.sequence, index)) await tx.$executeRawUnsafe(statement);
+      await tx.index.delete({ where: { sequence: index.sequence } });
+    });
+  } finally {
+    catalog.cache.invalidate(databaseId, collectionId);
+  }
+}

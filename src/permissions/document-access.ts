@@ -1,0 +1,55 @@
+import type { Caller } from '../auth/caller.ts';
+import { AppwriteError } from '../errors/appwrite-error.ts';
+import type { SqlParams } from '../db/dialect.ts';
+import { grants, type Action, type Permission, parsePermissions, DOCUMENT_ACTIONS } from './permission.ts';
+
+/**
+ * Appwrite's rules for who may do what to a collection's documents. API keys pass (their scopes were checked
+ * before). Others pass through the collection's permissions, or, with document security on, the document's.
+ */
+
+export interface AccessTarget {
+  permissions: readonly Permission[];
+  documentSecurity: boolean;
+}
+
+export function collectionGrants(target: AccessTarget, action: Action, caller: Caller): boolean {
+  return caller.kind === 'key' || grants(target.permissions, action, caller.roles);
+}
+
+/** Whether the caller may `action` this stored document (its `_permissions` JSON). */
+export function documentGrants(target: AccessTarget, action: Action, caller: Caller, documentPermissions: string): boolean {
+  if (collectionGrants(target, action, caller)) return true;
+  if (!target.documentSecurity || caller.kind === 'key') return false;
+  const stored = parsePermissions(JSON.parse(documentPermissions) as string[], DOCUMENT_ACTIONS);
+  return grants(stored, action, caller.roles);
+}
+
+/**
+ * The read condition for a list: null when every document is readable, a SQL condition on the document's
+ * permissions when only document security can grant reads; refuses when neither can.
+ */
+export function readCondition(target: AccessTarget, caller: Caller): ((params: SqlParams) => string) | null {
+  if (collectionGrants(target, 'read', caller)) return null;
+  if (caller.kind === 'key' || !target.documentSecurity) {
+    throw new AppwriteError('user_unauthorized', 'The current user is not authorized to perform the requested action.');
+  }
+  const wanted = [...caller.roles].map((role) => `read("${role}")`);
+  return (params) =>
+    params.dialect === 'sqlite'
+      ? `EXISTS (SELECT 1 FROM json_each("_permissions") WHERE value IN (${wanted.map((w) => params.add(w)).join(', ')}))`
+      : `("_permissions"::jsonb ?| ${params.add(wanted)}::text[])`;
+}
+
+/** A non-key caller may only grant roles it holds itself (Appwrite's rule). */
+export function assertGrantable(permissions: readonly Permission[], caller: Caller): void {
+  if (caller.kind === 'key') return;
+  for (const permission of permissions) {
+    if (!caller.roles.has(permission.role)) {
+      throw new AppwriteError(
+        'user_unauthorized',
+        `Permissions must be one of: (${[...caller.roles].map((r) => `"${r}"`).join(', ')}). Found "${permission.role}".`,
+      );
+    }
+  }
+}

@@ -1,0 +1,169 @@
+import { attributeKind, createAttribute, deleteAttribute, getAttribute, listAttributes, updateAttribute, type AttributeKind } from '../metadata/attributes.ts';
+import type { AttributeRecord } from '../metadata/records.ts';
+import type { ArgBuilder, Builder } from './builder.ts';
+import { authorize, collectionArgs, listArgs, listed, statusOk, type Listed } from './common.ts';
+import type { StatusRef } from './refs.ts';
+
+/**
+ * Attributes: one GraphQL type per Appwrite attribute model (AttributeString, AttributeInteger, …), all
+ * implementing the `Attribute` interface, and one create/update mutation per kind — all generated from the
+ * KINDS table below so that the kinds cannot drift apart.
+ */
+
+type DefaultType = 'String' | 'Int64' | 'Float' | 'Boolean';
+
+interface KindSpec {
+  kind: AttributeKind;
+  /** GraphQL type name and the Appwrite operation name part. */
+  typeName: string;
+  operation: string;
+  defaultType: DefaultType;
+  description: string;
+  /** Extra model fields and arguments. */
+  size?: boolean;
+  bounds?: 'Int64' | 'Float';
+  elements?: boolean;
+  format?: boolean;
+}
+
+const KINDS: KindSpec[] = [
+  { kind: 'string', typeName: 'AttributeString', operation: 'String', defaultType: 'String', size: true, description: 'A text attribute of bounded length.' },
+  { kind: 'integer', typeName: 'AttributeInteger', operation: 'Integer', defaultType: 'Int64', bounds: 'Int64', description: 'A 64-bit integer attribute.' },
+  { kind: 'float', typeName: 'AttributeFloat', operation: 'Float', defaultType: 'Float', bounds: 'Float', description: 'A double-precision number attribute.' },
+  { kind: 'boolean', typeName: 'AttributeBoolean', operation: 'Boolean', defaultType: 'Boolean', description: 'A true/false attribute.' },
+  { kind: 'email', typeName: 'AttributeEmail', operation: 'Email', defaultType: 'String', format: true, description: 'An email address attribute.' },
+  { kind: 'enum', typeName: 'AttributeEnum', operation: 'Enum', defaultType: 'String', format: true, elements: true, description: 'A text attribute limited to a list of elements.' },
+  { kind: 'url', typeName: 'AttributeUrl', operation: 'Url', defaultType: 'String', format: true, description: 'A URL attribute.' },
+  { kind: 'ip', typeName: 'AttributeIp', operation: 'Ip', defaultType: 'String', format: true, description: 'An IPv4 or IPv6 address attribute.' },
+  { kind: 'datetime', typeName: 'AttributeDatetime', operation: 'Datetime', defaultType: 'String', format: true, description: 'An ISO 8601 datetime attribute, stored in UTC.' },
+];
+
+const TYPE_NAME_BY_KIND = new Map(KINDS.map((spec) => [spec.kind, spec.typeName]));
+
+/** Datetime models report format "datetime"; string formats report theirs. */
+const formatOf = (a: AttributeRecord) => (a.type === 'datetime' ? 'datetime' : a.format);
+
+function kindArgs(arg: ArgBuilder, spec: KindSpec, mode: 'create' | 'update') {
+  const creating = mode === 'create';
+  return {
+    ...collectionArgs(arg),
+    key: arg.string({ required: true, description: creating ? 'Attribute key: a-z, A-Z, 0-9, period, hyphen, underscore; at most 36 chars.' : 'Key of the attribute to update.' }),
+    ...(spec.elements ? { elements: arg.stringList({ required: true, description: 'Allowed values, each at most 255 chars.' }) } : {}),
+    ...(spec.size ? { size: arg.int({ required: creating, description: 'Maximum length in characters.' }) } : {}),
+    required: arg.boolean({ required: true, description: 'Whether documents must have a value.' }),
+    ...(spec.bounds
+      ? {
+          min: arg({ type: spec.bounds, required: false, description: 'Minimum value.' }),
+          max: arg({ type: spec.bounds, required: false, description: 'Maximum value.' }),
+        }
+      : {}),
+    default: arg({ type: spec.defaultType, required: false, description: 'Value for documents that give none. Not allowed for required or array attributes.' }),
+    ...(creating ? { array: arg.boolean({ required: false, description: 'Whether the attribute holds a list of values.' }) } : {}),
+    ...(creating && spec.kind === 'string' ? { encrypt: arg.boolean({ required: false, description: 'Accepted for compatibility; values are stored as given (see README, security).' }) } : {}),
+    ...(creating ? {} : { newKey: arg.string({ required: false, description: 'New key for the attribute.' }) }),
+  };
+}
+
+export function addAttributeSchema(builder: Builder, refs: { Status: StatusRef }) {
+  const Attribute = builder.interfaceRef<AttributeRecord>('Attribute').implement({
+    description: 'An attribute of a collection. Concrete types carry the fields of their kind.',
+    resolveType: (attribute) => TYPE_NAME_BY_KIND.get(attributeKind(attribute))!,
+    fields: (t) => ({
+      key: t.exposeString('key', { description: 'Attribute key.' }),
+      type: t.exposeString('type', { description: 'Attribute type: string, integer, double, boolean or datetime.' }),
+      status: t.exposeString('status', { description: 'Attribute status: available, processing, deleting, stuck or failed.' }),
+      error: t.exposeString('error', { description: 'Error message when creating or deleting the attribute failed.' }),
+      required: t.exposeBoolean('required', { description: 'Whether documents must have a value.' }),
+      array: t.exposeBoolean('array', { description: 'Whether the attribute holds a list of values.' }),
+      _createdAt: t.string({ description: 'Creation date in ISO 8601 format.', resolve: (a) => a.createdAt }),
+      _updatedAt: t.string({ description: 'Update date in ISO 8601 format.', resolve: (a) => a.updatedAt }),
+    }),
+  });
+
+  const typeRefs = new Map<AttributeKind, PothosSchemaTypes.ObjectRef<any, AttributeRecord>>();
+  for (const spec of KINDS) {
+    const ref = builder.objectRef<AttributeRecord>(spec.typeName);
+    typeRefs.set(spec.kind, ref);
+    ref.implement({
+      description: spec.description,
+      interfaces: [Attribute],
+      fields: (t) => ({
+        ...(spec.size ? { size: t.int({ description: 'Maximum length in characters.', resolve: (a) => a.size ?? 0 }) } : {}),
+        ...(spec.kind === 'string' ? { encrypt: t.exposeBoolean('encrypt', { description: 'Whether encryption was requested.' }) } : {}),
+        ...(spec.bounds
+          ? {
+              min: t.field({ type: spec.bounds, nullable: true, description: 'Minimum value.', resolve: (a) => a.min as never }),
+              max: t.field({ type: spec.bounds, nullable: true, description: 'Maximum value.', resolve: (a) => a.max as never }),
+            }
+          : {}),
+        ...(spec.elements ? { elements: t.stringList({ description: 'Allowed values.', resolve: (a) => a.elements ?? [] }) } : {}),
+        ...(spec.format ? { format: t.string({ description: 'Value format.', resolve: formatOf }) } : {}),
+        default: t.field({ type: spec.defaultType, nullable: true, description: 'Value for documents that give none.', resolve: (a) => a.default as never }),
+      }),
+    });
+  }
+
+  const AttributeList = builder.objectRef<Listed<AttributeRecord>>('AttributeList').implement({
+    description: 'A page of attributes.',
+    fields: (t) => ({
+      total: t.int({ description: 'Number of attributes that match the queries.', resolve: (l) => l.total() }),
+      attributes: t.field({ type: [Attribute], description: 'The attributes of this page.', resolve: (l) => l.items }),
+    }),
+  });
+
+  builder.queryFields((t) => ({
+    databasesListAttributes: t.field({
+      type: AttributeList,
+      description: 'List the attributes of a collection.',
+      args: { ...collectionArgs(t.arg), ...listArgs(t.arg) },
+      resolve: async (_, args, context) => {
+        const { rows, count } = await listAttributes(authorize(context, 'collections.read'), args.databaseId, args.collectionId, args.queries);
+        return listed(rows, count, context, args.total);
+      },
+    }),
+    databasesGetAttribute: t.field({
+      type: Attribute,
+      description: 'Get an attribute by its key.',
+      args: { ...collectionArgs(t.arg), key: t.arg.string({ required: true, description: 'Attribute key.' }) },
+      resolve: (_, args, context) => getAttribute(authorize(context, 'collections.read'), args.databaseId, args.collectionId, args.key),
+    }),
+  }));
+
+  builder.mutationFields((t) => {
+    const fields: Record<string, ReturnType<typeof t.field>> = {};
+    for (const spec of KINDS) {
+      fields[`databasesCreate${spec.operation}Attribute`] = t.field({
+        type: typeRefs.get(spec.kind)!,
+        description: `Create a ${spec.kind} attribute. It is usable at once (status "available").`,
+        args: kindArgs(t.arg, spec, 'create'),
+        resolve: (_, args: Record<string, unknown>, context) =>
+          createAttribute(authorize(context, 'collections.write'), args['databaseId'] as string, args['collectionId'] as string, {
+            ...args,
+            kind: spec.kind,
+          } as never),
+      });
+      fields[`databasesUpdate${spec.operation}Attribute`] = t.field({
+        type: typeRefs.get(spec.kind)!,
+        description: `Update a ${spec.kind} attribute: required flag, default${spec.bounds ? ', bounds' : ''}${spec.size ? ', size' : ''}${spec.elements ? ', elements' : ''}, or its key.`,
+        args: kindArgs(t.arg, spec, 'update'),
+        resolve: (_, args: Record<string, unknown>, context) =>
+          updateAttribute(authorize(context, 'collections.write'), args['databaseId'] as string, args['collectionId'] as string, args['key'] as string, {
+            ...args,
+            kind: spec.kind,
+          } as never),
+      });
+    }
+    fields['databasesDeleteAttribute'] = t.field({
+      type: refs.Status,
+      description: 'Delete an attribute and its values. Indexes that use it must be deleted first.',
+      args: { ...collectionArgs(t.arg), key: t.arg.string({ required: true, description: 'Attribute key.' }) },
+      resolve: async (_, args, context) => {
+        await deleteAttribute(authorize(context, 'collections.write'), args.databaseId, args.collectionId, args.key);
+        return statusOk;
+      },
+    });
+    return fields;
+  });
+
+  return { Attribute };
+}

@@ -1,0 +1,45 @@
+import { requireScope } from '../auth/api-keys.ts';
+import type { ArgBuilder, Builder } from './builder.ts';
+import type { GatewayContext } from './context.ts';
+
+/** Checks the caller's scope and hands back the catalog: the first line of every resolver. */
+export function authorize(context: GatewayContext, scope: string) {
+  requireScope(context.caller, scope);
+  return context.services.catalog;
+}
+
+/** A page of a list plus a deferred, capped count: `total` costs a query only when it is selected. */
+export interface Listed<T> {
+  items: T[];
+  total: () => Promise<number>;
+}
+
+export function listed<T>(rows: T[], count: (cap: number) => Promise<number>, context: GatewayContext, withTotal: boolean | null | undefined): Listed<T> {
+  return { items: rows, total: () => (withTotal === false ? Promise.resolve(0) : count(context.services.config.countLimit)) };
+}
+
+export interface StatusShape {
+  status: boolean;
+}
+
+export const statusOk: StatusShape = { status: true };
+
+/** Arguments shared by the list operations. */
+export const listArgs = (arg: ArgBuilder) => ({
+  queries: arg.stringList({ required: false, description: 'Queries in Appwrite\'s JSON query syntax, e.g. {"method":"limit","values":[10]}.' }),
+  total: arg.boolean({ required: false, description: 'When false, the total is not counted and returned as 0 (faster).' }),
+});
+
+/** The database and collection a collection-scoped operation works on. */
+export const collectionArgs = (arg: ArgBuilder) => ({
+  databaseId: arg.string({ required: true, description: 'Database ID.' }),
+  collectionId: arg.string({ required: true, description: 'Collection ID.' }),
+});
+
+export function addCommonTypes(builder: Builder) {
+  const Status = builder.objectRef<StatusShape>('Status').implement({
+    description: 'The answer of operations that Appwrite answers with no content.',
+    fields: (t) => ({ status: t.exposeBoolean('status', { description: 'True when the operation succeeded.' }) }),
+  });
+  return { Status };
+}

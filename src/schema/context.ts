@@ -1,0 +1,17 @@
+import type { Caller } from '../auth/caller.ts';
+import type { ApiKeyStore } from '../auth/api-keys.ts';
+import type { Config } from '../config.ts';
+import type { Catalog } from '../metadata/catalog.ts';
+
+/** Long-lived services shared by every request. */
+export interface Services {
+  config: Config;
+  catalog: Catalog;
+  apiKeys: ApiKeyStore;
+}
+
+/** Per-request GraphQL context: the services plus who is calling. */
+export interface GatewayContext {
+  services: Services;
+  caller: Caller;
+}

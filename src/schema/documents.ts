@@ -1,0 +1,158 @@
+import {
+  changeDocumentAttribute,
+  createDocument,
+  deleteDocument,
+  deleteDocuments,
+  getDocument,
+  listDocuments,
+  updateDocument,
+  updateDocuments,
+  upsertDocument,
+  upsertDocuments,
+  type DocumentContext,
+} from '../documents/service.ts';
+import type { DocumentOut } from '../documents/rows.ts';
+import type { ArgBuilder, Builder } from './builder.ts';
+import { authorize, collectionArgs, listArgs, statusOk, type Listed } from './common.ts';
+import type { GatewayContext } from './context.ts';
+import type { StatusRef } from './refs.ts';
+
+function documentContext(context: GatewayContext, scope: string): DocumentContext {
+  const catalog = authorize(context, scope);
+  const { countLimit, maxListLimit } = context.services.config;
+  return { catalog, caller: context.caller, limits: { countLimit, maxListLimit } };
+}
+
+/** Bulk answers list exactly what was written: their total is their length. */
+const written = (documents: DocumentOut[]): Listed<DocumentOut> => ({ items: documents, total: async () => documents.length });
+
+const documentArgs = (arg: ArgBuilder) => ({
+  ...collectionArgs(arg),
+  documentId: arg.string({ required: true, description: 'Document ID.' }),
+});
+
+const dataArg = (arg: ArgBuilder, required: boolean) =>
+  arg({ type: 'Json', required, description: 'Attribute values as a JSON object, e.g. {"title": "Hello", "year": 2024}.' });
+
+const permissionsArg = (arg: ArgBuilder) =>
+  arg.stringList({ required: false, description: 'Document permissions, e.g. read("any"), update("user:ID"). Omit to keep (update) or default (create).' });
+
+export function addDocumentSchema(builder: Builder, refs: { Status: StatusRef }) {
+  const Document = builder.objectRef<DocumentOut>('Document').implement({
+    description: 'A document: system fields plus `data`, the JSON text of its attribute values.',
+    fields: (t) => ({
+      _id: t.exposeString('_id', { description: 'Document ID.' }),
+      _sequence: t.field({ type: 'Int64', description: 'Insertion sequence number, increasing within the collection.', resolve: (d) => d._sequence }),
+      _collectionId: t.exposeString('_collectionId', { description: 'Collection ID.' }),
+      _databaseId: t.exposeString('_databaseId', { description: 'Database ID.' }),
+      _createdAt: t.exposeString('_createdAt', { description: 'Creation date in ISO 8601 format.' }),
+      _updatedAt: t.exposeString('_updatedAt', { description: 'Update date in ISO 8601 format.' }),
+      _permissions: t.exposeStringList('_permissions', { description: 'Document permissions.' }),
+      data: t.exposeString('data', { description: 'The attribute values as a JSON object in a string (as Appwrite\'s GraphQL returns it): JSON.parse it.' }),
+    }),
+  });
+
+  const DocumentList = builder.objectRef<Listed<DocumentOut>>('DocumentList').implement({
+    description: 'A page of documents.',
+    fields: (t) => ({
+      total: t.int({ description: 'Number of documents that match the queries, counted up to the count limit; 0 when `total: false`. Not selecting it skips the count.', resolve: (l) => l.total() }),
+      documents: t.field({ type: [Document], description: 'The documents of this page.', resolve: (l) => l.items }),
+    }),
+  });
+
+  builder.queryFields((t) => ({
+    databasesListDocuments: t.field({
+      type: DocumentList,
+      description: 'List documents, filtered, sorted and paged by queries, all in SQL; only documents the caller may read.',
+      args: { ...collectionArgs(t.arg), ...listArgs(t.arg) },
+      resolve: async (_, args, context) => {
+        const page = await listDocuments(documentContext(context, 'documents.read'), args.databaseId, args.collectionId, args.queries, args.total !== false);
+        return { items: page.documents, total: page.total };
+      },
+    }),
+    databasesGetDocument: t.field({
+      type: Document,
+      description: 'Get a document by its ID. Accepts select queries.',
+      args: { ...documentArgs(t.arg), queries: t.arg.stringList({ required: false, description: 'Select queries.' }) },
+      resolve: (_, args, context) => getDocument(documentContext(context, 'documents.read'), args.databaseId, args.collectionId, args.documentId, args.queries),
+    }),
+  }));
+
+  builder.mutationFields((t) => ({
+    databasesCreateDocument: t.field({
+      type: Document,
+      description: 'Create a document. Its data is validated against the collection\'s attributes.',
+      args: { ...documentArgs(t.arg), data: dataArg(t.arg, true), permissions: permissionsArg(t.arg) },
+      resolve: (_, args, context) =>
+        createDocument(documentContext(context, 'documents.write'), args.databaseId, args.collectionId, args.documentId, args.data, args.permissions),
+    }),
+    databasesUpdateDocument: t.field({
+      type: Document,
+      description: 'Update some attributes of a document (a partial update) and, optionally, its permissions.',
+      args: { ...documentArgs(t.arg), data: dataArg(t.arg, false), permissions: permissionsArg(t.arg) },
+      resolve: (_, args, context) =>
+        updateDocument(documentContext(context, 'documents.write'), args.databaseId, args.collectionId, args.documentId, args.data, args.permissions),
+    }),
+    databasesUpsertDocument: t.field({
+      type: Document,
+      description: 'Create the document, or update the given attributes of the existing one.',
+      args: { ...documentArgs(t.arg), data: dataArg(t.arg, false), permissions: permissionsArg(t.arg) },
+      resolve: (_, args, context) =>
+        upsertDocument(documentContext(context, 'documents.write'), args.databaseId, args.collectionId, args.documentId, args.data, args.permissions),
+    }),
+    databasesDeleteDocument: t.field({
+      type: refs.Status,
+      description: 'Delete a document.',
+      args: documentArgs(t.arg),
+      resolve: async (_, args, context) => {
+        await deleteDocument(documentContext(context, 'documents.write'), args.databaseId, args.collectionId, args.documentId);
+        return statusOk;
+      },
+    }),
+    databasesUpsertDocuments: t.field({
+      type: DocumentList,
+      description: 'Create or update many documents in one transaction. Each item holds `$id`, optional `$permissions`, and attribute values.',
+      args: { ...collectionArgs(t.arg), documents: t.arg({ type: ['Json'], required: true, description: 'Documents to upsert (at most 1000).' }) },
+      resolve: async (_, args, context) =>
+        written(await upsertDocuments(documentContext(context, 'documents.write'), args.databaseId, args.collectionId, args.documents)),
+    }),
+    databasesUpdateDocuments: t.field({
+      type: DocumentList,
+      description: 'Apply the same partial update to the documents that match the queries (at most 1000, in query order), in one transaction.',
+      args: { ...collectionArgs(t.arg), data: dataArg(t.arg, false), queries: t.arg.stringList({ required: false, description: 'Queries choosing the documents.' }) },
+      resolve: async (_, args, context) =>
+        written(await updateDocuments(documentContext(context, 'documents.write'), args.databaseId, args.collectionId, args.data, args.queries)),
+    }),
+    databasesDeleteDocuments: t.field({
+      type: DocumentList,
+      description: 'Delete the documents that match the queries (at most 1000, in query order), in one transaction; returns them.',
+      args: { ...collectionArgs(t.arg), queries: t.arg.stringList({ required: false, description: 'Queries choosing the documents.' }) },
+      resolve: async (_, args, context) =>
+        written(await deleteDocuments(documentContext(context, 'documents.write'), args.databaseId, args.collectionId, args.queries)),
+    }),
+    databasesIncrementDocumentAttribute: t.field({
+      type: Document,
+      description: 'Add to a numeric attribute atomically, never past `max` nor the attribute\'s own maximum.',
+      args: {
+        ...documentArgs(t.arg),
+        attribute: t.arg.string({ required: true, description: 'Attribute key.' }),
+        value: t.arg.float({ required: false, description: 'Amount to add (default 1).' }),
+        max: t.arg.float({ required: false, description: 'Upper bound the result may not exceed.' }),
+      },
+      resolve: (_, args, context) =>
+        changeDocumentAttribute(documentContext(context, 'documents.write'), args.databaseId, args.collectionId, args.documentId, args.attribute, 'increment', args.value, args.max),
+    }),
+    databasesDecrementDocumentAttribute: t.field({
+      type: Document,
+      description: 'Subtract from a numeric attribute atomically, never below `min` nor the attribute\'s own minimum.',
+      args: {
+        ...documentArgs(t.arg),
+        attribute: t.arg.string({ required: true, description: 'Attribute key.' }),
+        value: t.arg.float({ required: false, description: 'Amount to subtract (default 1).' }),
+        min: t.arg.float({ required: false, description: 'Lower bound the result may not go below.' }),
+      },
+      resolve: (_, args, context) =>
+        changeDocumentAttribute(documentContext(context, 'documents.write'), args.databaseId, args.collectionId, args.documentId, args.attribute, 'decrement', args.value, args.min),
+    }),
+  }));
+}

@@ -1,0 +1,77 @@
+import { createIndex, deleteIndex, getIndex, listIndexes } from '../metadata/indexes.ts';
+import type { IndexRecord } from '../metadata/records.ts';
+import type { Builder } from './builder.ts';
+import { authorize, collectionArgs, listArgs, listed, statusOk, type Listed } from './common.ts';
+import type { StatusRef } from './refs.ts';
+
+export function addIndexSchema(builder: Builder, refs: { Status: StatusRef }) {
+  const Index = builder.objectRef<IndexRecord>('Index').implement({
+    description: 'An index of a collection: a real database index that list queries use.',
+    fields: (t) => ({
+      _id: t.string({ description: 'Index ID (its key).', resolve: (i) => i.key }),
+      _createdAt: t.string({ description: 'Creation date in ISO 8601 format.', resolve: (i) => i.createdAt }),
+      _updatedAt: t.string({ description: 'Update date in ISO 8601 format.', resolve: (i) => i.updatedAt }),
+      key: t.exposeString('key', { description: 'Index key.' }),
+      type: t.exposeString('type', { description: 'Index type: key, unique or fulltext.' }),
+      status: t.exposeString('status', { description: 'Index status: available, processing, deleting, stuck or failed.' }),
+      error: t.exposeString('error', { description: 'Error message when creating or deleting the index failed.' }),
+      attributes: t.exposeStringList('attributes', { description: 'Indexed attribute keys.' }),
+      lengths: t.field({ type: ['Int'], nullable: { list: false, items: true }, description: 'Index lengths per attribute (accepted, not used: prefix lengths are a MariaDB notion).', resolve: (i) => i.lengths }),
+      orders: t.field({ type: ['String'], nullable: { list: true, items: true }, description: 'Order of each attribute: asc or desc.', resolve: (i) => i.orders }),
+    }),
+  });
+
+  const IndexList = builder.objectRef<Listed<IndexRecord>>('IndexList').implement({
+    description: 'A page of indexes.',
+    fields: (t) => ({
+      total: t.int({ description: 'Number of indexes that match the queries.', resolve: (l) => l.total() }),
+      indexes: t.field({ type: [Index], description: 'The indexes of this page.', resolve: (l) => l.items }),
+    }),
+  });
+
+  const keyArgs = (arg: Parameters<typeof collectionArgs>[0]) => ({ ...collectionArgs(arg), key: arg.string({ required: true, description: 'Index key.' }) });
+
+  builder.queryFields((t) => ({
+    databasesListIndexes: t.field({
+      type: IndexList,
+      description: 'List the indexes of a collection.',
+      args: { ...collectionArgs(t.arg), ...listArgs(t.arg) },
+      resolve: async (_, args, context) => {
+        const { rows, count } = await listIndexes(authorize(context, 'collections.read'), args.databaseId, args.collectionId, args.queries);
+        return listed(rows, count, context, args.total);
+      },
+    }),
+    databasesGetIndex: t.field({
+      type: Index,
+      description: 'Get an index by its key.',
+      args: keyArgs(t.arg),
+      resolve: (_, args, context) => getIndex(authorize(context, 'collections.read'), args.databaseId, args.collectionId, args.key),
+    }),
+  }));
+
+  builder.mutationFields((t) => ({
+    databasesCreateIndex: t.field({
+      type: Index,
+      description: 'Create an index. It is built at once and used by list queries that filter or sort on its attributes.',
+      args: {
+        ...keyArgs(t.arg),
+        type: t.arg.string({ required: true, description: 'Index type: key, unique or fulltext.' }),
+        attributes: t.arg.stringList({ required: true, description: 'Attribute keys to index ($id, $createdAt and $updatedAt too).' }),
+        orders: t.arg.stringList({ required: false, description: 'Order of each attribute: asc or desc.' }),
+        lengths: t.arg.intList({ required: false, description: 'Index lengths (accepted for compatibility).' }),
+      },
+      resolve: (_, args, context) => createIndex(authorize(context, 'collections.write'), args.databaseId, args.collectionId, args),
+    }),
+    databasesDeleteIndex: t.field({
+      type: refs.Status,
+      description: 'Delete an index.',
+      args: keyArgs(t.arg),
+      resolve: async (_, args, context) => {
+        await deleteIndex(authorize(context, 'collections.write'), args.databaseId, args.collectionId, args.key);
+        return statusOk;
+      },
+    }),
+  }));
+
+  return { Index };
+}

@@ -1,0 +1,27 @@
+import { lexicographicSortSchema, type GraphQLSchema } from 'graphql';
+import { createBuilder } from './builder.ts';
+import { addAttributeSchema } from './attributes.ts';
+import { addCollectionSchema } from './collections.ts';
+import { addCommonTypes } from './common.ts';
+import { addDatabaseSchema } from './databases.ts';
+import { addDocumentSchema } from './documents.ts';
+import { addIndexSchema } from './indexes.ts';
+import { addScalars } from './scalars.ts';
+
+/**
+ * Builds the whole GraphQL schema. Pure and repeatable: a later step can call it again with more types
+ * (typed per-collection fields) and swap the result into the running server.
+ */
+export function buildSchema(): GraphQLSchema {
+  const builder = createBuilder();
+  builder.queryType({ description: 'Reads. Each field is an Appwrite operation (its operationId).' });
+  builder.mutationType({ description: 'Writes. Each field is an Appwrite operation (its operationId).' });
+  addScalars(builder);
+  const { Status } = addCommonTypes(builder);
+  const { Attribute } = addAttributeSchema(builder, { Status });
+  const { Index } = addIndexSchema(builder, { Status });
+  addDatabaseSchema(builder, { Status, Attribute, Index });
+  addCollectionSchema(builder, { Status, Attribute, Index });
+  addDocumentSchema(builder, { Status });
+  return lexicographicSortSchema(builder.toSchema());
+}

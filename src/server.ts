@@ -1,0 +1,113 @@
+import { createServer, type Server } from 'node:http';
+import { GraphQLError } from 'graphql';
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { ApiKeyStore } from './auth/api-keys.ts';
+import type { Config } from './config.ts';
+import type { Database } from './db/open.ts';
+import { appwriteRequestPlugin } from './http/appwrite-request-plugin.ts';
+import { resolveCaller } from './http/caller-resolver.ts';
+import type { Logger } from './logger.ts';
+import { CollectionCache } from './metadata/collection-cache.ts';
+import type { GatewayContext, Services } from './schema/context.ts';
+import { buildSchema } from './schema/schema.ts';
+
+/** GraphQL served at /v1/graphql and, as Appwrite does, /v1/graphql/mutation; /graphql for plain clients. */
+export const GRAPHQL_PATHS = ['/v1/graphql', '/v1/graphql/mutation', '/graphql'];
+const GRAPHQL_ENDPOINT_PATTERN = '{/v1}?/graphql{/mutation}?';
+
+export interface GatewayOptions {
+  config: Config;
+  db: Database;
+  logger: Logger;
+  /** Injectable clock (ms since epoch) for tests. */
+  now?: () => number;
+}
+
+export interface Gateway {
+  yoga: YogaServerInstance<Record<string, unknown>, GatewayContext>;
+  services: Services;
+  db: Database;
+  /** A Fetch-API handler: the whole HTTP surface, for tests and embedding. */
+  fetch: (request: Request) => Promise<Response>;
+}
+
+/** A GraphQLError all the way down is meant for the client; anything else is an internal failure to mask. */
+function isClientError(error: unknown): boolean {
+  return error instanceof GraphQLError && (error.originalError == null || isClientError(error.originalError));
+}
+
+/** `GET /v1/health`: 200 once the database answers (migrations ran before the server was created), else 503. */
+export async function health(db: Database): Promise<Response> {
+  const started = performance.now();
+  try {
+    await db.ping();
+    return Response.json({ status: 'pass', database: { status: 'pass', provider: db.dialect, pingMs: Math.round(performance.now() - started) }, migrations: 'applied' });
+  } catch {
+    return Response.json({ status: 'fail', database: { status: 'fail', provider: db.dialect } }, { status: 503 });
+  }
+}
+
+const HEALTH_PATH = '/v1/health';
+
+export function createGateway({ config, db, logger, now = Date.now }: GatewayOptions): Gateway {
+  const services: Services = {
+    config,
+    catalog: { db, cache: new CollectionCache(db.prisma, db.dialect === 'sqlite' ? Number.POSITIVE_INFINITY : 1000, now), now },
+    apiKeys: new ApiKeyStore(db.prisma, { rootApiKey: config.rootApiKey, now }),
+  };
+
+  const yoga = createYoga<Record<string, unknown>, GatewayContext>({
+    schema: buildSchema(),
+    graphqlEndpoint: GRAPHQL_ENDPOINT_PATTERN,
+    graphiql: { endpoint: '/v1/graphql', title: 'Appwrite GraphQL gateway' },
+    landingPage: false,
+    // Our plugin enforces Appwrite's batch limit with Appwrite's error; Yoga's own check must not fire first.
+    batching: { limit: Number.MAX_SAFE_INTEGER },
+    logging: {
+      debug: (...args) => logger.debug(String(args[0])),
+      info: (...args) => logger.info(String(args[0])),
+      warn: (...args) => logger.warn(String(args[0])),
+      error: (...args) => logger.error(String(args[0])),
+    },
+    maskedErrors: {
+      maskError(error) {
+        if (isClientError(error)) return error as GraphQLError;
+        const original = (error as GraphQLError).originalError ?? error;
+        logger.error('internal error', { error: original instanceof Error ? original.stack ?? original.message : String(original) });
+        return new GraphQLError('Server Error', { extensions: { type: 'general_server_error', code: 500 } });
+      },
+    },
+    plugins: [appwriteRequestPlugin()],
+    context: async ({ request }) => ({
+      services,
+      caller: await resolveCaller(request.headers, services.apiKeys, config.projectId),
+    }),
+  });
+
+  return {
+    yoga,
+    services,
+    db,
+    fetch: (request) => (new URL(request.url).pathname === HEALTH_PATH ? health(db) : Promise.resolve(yoga.fetch(request))),
+  };
+}
+
+/** The node:http server around the gateway, with a request body size limit. */
+export function createHttpServer(gateway: Gateway, config: Config): Server {
+  return createServer((req, res) => {
+    const length = Number(req.headers['content-length'] ?? 0);
+    if (length > config.maxBodyBytes) {
+      res.writeHead(413, { 'content-type': 'application/json', connection: 'close' });
+      res.end(JSON.stringify({ message: `Request body too large: the limit is ${config.maxBodyBytes} bytes`, type: 'general_argument_invalid', code: 413 }));
+      return;
+    }
+    if (req.url === HEALTH_PATH) {
+      void health(gateway.db).then(async (response) => {
+        res.writeHead(response.status, { 'content-type': 'application/json' });
+        res.end(await response.text());
+      });
+      return;
+    }
+    void gateway.yoga(req, res);
+  });
+}

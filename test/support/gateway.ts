@@ -1,0 +1,62 @@
+import { loadConfig } from '../../src/config.ts';
+import { applyMigrations } from '../../src/db/migrations/index.ts';
+import { openDatabase, type Database } from '../../src/db/open.ts';
+import { createLogger } from '../../src/logger.ts';
+import { createGateway, type Gateway } from '../../src/server.ts';
+import type { Provider } from './providers.ts';
+import { scratchDatabase } from './scratch-database.ts';
+
+export const ROOT_KEY = 'test-root-key-0123456789abcdef';
+
+export interface GraphQLResponse<T = any> {
+  data?: T;
+  errors?: { message: string; extensions?: { type?: string; code?: number; [key: string]: unknown } }[];
+}
+
+export interface TestGateway {
+  provider: Provider;
+  gateway: Gateway;
+  db: Database;
+  /** Sends one operation to /v1/graphql; `key: null` sends it as a guest. */
+  gql<T = any>(query: string, variables?: Record<string, unknown>, options?: { key?: string | null; headers?: Record<string, string> }): Promise<GraphQLResponse<T>>;
+  /** Like gql, but fails the test on any error and returns `data`. */
+  ok<T = any>(query: string, variables?: Record<string, unknown>, options?: { key?: string | null }): Promise<T>;
+  request(path: string, init?: RequestInit): Promise<Response>;
+  close(): Promise<void>;
+}
+
+/** A gateway on a fresh, migrated database of the provider, driven through its Fetch handler. */
+export async function startGateway(provider: Provider, env: Record<string, string> = {}): Promise<TestGateway> {
+  const scratch = await scratchDatabase(provider);
+  const config = loadConfig({ DATABASE_URL: scratch.url, ROOT_API_KEY: ROOT_KEY, LOG_LEVEL: 'silent', ...env });
+  await applyMigrations({ provider, url: scratch.url });
+  const db = await openDatabase(scratch.url, provider);
+  const gateway = createGateway({ config, db, logger: createLogger('silent') });
+
+  const request = (path: string, init?: RequestInit) => gateway.fetch(new Request(`http://gateway.test${path}`, init));
+  const gql = async (query: string, variables?: Record<string, unknown>, options: { key?: string | null; headers?: Record<string, string> } = {}) => {
+    const key = options.key === undefined ? ROOT_KEY : options.key;
+    const response = await request('/v1/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(key ? { 'x-appwrite-key': key } : {}), ...options.headers },
+      body: JSON.stringify({ query, variables }),
+    });
+    return (await response.json()) as GraphQLResponse;
+  };
+  return {
+    provider,
+    gateway,
+    db,
+    gql,
+    async ok(query, variables, options) {
+      const result = await gql(query, variables, options);
+      if (result.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
+      return result.data;
+    },
+    request,
+    async close() {
+      await db.close();
+      await scratch.drop();
+    },
+  };
+}
