@@ -1,9 +1,9 @@
 // `npm run migration:create -- <name>`: writes the next migration of every provider, offline, as the diff from
 // the committed migrations (replayed on a shadow database) to schema.prisma. Providers without a change are skipped.
 import { relative } from 'node:path';
-import { redactUrl } from '../src/db/migrations/database-url.ts';
 import { nextMigrationScript } from '../src/db/migrations/diff.ts';
 import { ensureLockfile, migrationsDirectory, readMigrationsFolder, writeMigration } from '../src/db/migrations/folder.ts';
+import { redactUrl } from '../src/db/migrations/redact-url.ts';
 import { PROVIDERS, readSchema, type Provider } from './schemas.mjs';
 
 /** PostgreSQL needs a real server for its shadow database (created there, then dropped); SQLite uses memory. */

@@ -1,4 +1,6 @@
 import { once } from 'node:events';
+import { createBootstrapKey } from './auth/bootstrap-key.ts';
+import { resolveJwtSecret } from './auth/jwt-secret.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { openDatabase } from './db/open.ts';
 import { applyMigrations } from './db/migrations/index.ts';
@@ -18,10 +20,17 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.logLevel);
+  // Resolved at start so a fresh install gets its secret (and any file-permission problem shows) at once.
+  resolveJwtSecret(config.jwtSecret, config.dataDir);
   const migrated = await applyMigrations({ provider: config.provider, url: config.databaseUrl, log: (line) => logger.info(line) });
   if (migrated.applied.length) logger.info('migrations applied', { applied: migrated.applied });
   const db = await openDatabase(config.databaseUrl, config.provider);
-  const server = createHttpServer(createGateway({ config, db, logger }), config);
+  const gateway = createGateway({ config, db, logger });
+  const bootstrapKey = await createBootstrapKey(db.prisma, gateway.services.apiKeys, config.rootApiKey);
+  if (bootstrapKey) {
+    logger.warn('no API key existed: created one with every scope; it is shown only now, send it as X-Appwrite-Key', { apiKey: bootstrapKey });
+  }
+  const server = createHttpServer(gateway, config);
   server.listen(config.port, config.host);
   await once(server, 'listening');
   const address = server.address();

@@ -1,8 +1,9 @@
 // The `cli` subcommands: does the database exist, create it.
 import { isDriverAdapterError } from '@prisma/driver-adapter-utils';
+import { providerOf } from '../../src/config.ts';
 import { createAdapterFactory } from '../../src/db/migrations/adapter-factory.ts';
-import { providerForUrl, redactUrl } from '../../src/db/migrations/database-url.ts';
 import { runAdminStatement, withDatabase } from '../../src/db/migrations/postgres-adapter.ts';
+import { redactUrl } from '../../src/db/migrations/redact-url.ts';
 import { SchemaEngineError } from '../../src/db/migrations/session.ts';
 import { sqliteFilePath } from '../../src/db/migrations/sqlite-adapter.ts';
 
@@ -27,7 +28,7 @@ const CONNECTION_ERROR_CODES: Record<string, string> = {
 };
 
 export async function canConnectToDatabase(url: string): Promise<void> {
-  const connections = createAdapterFactory(providerForUrl(url), url);
+  const connections = createAdapterFactory(providerOf(url), url);
   try {
     const connection = await connections.connect();
     await connection.queryRaw({ sql: 'SELECT 1', args: [], argTypes: [] });
@@ -42,7 +43,7 @@ export async function canConnectToDatabase(url: string): Promise<void> {
 
 /** Returns the database name. A SQLite file is created by the first connection, which makes its directory. */
 export async function createDatabase(url: string): Promise<string> {
-  if (providerForUrl(url) === 'sqlite') {
+  if (providerOf(url) === 'sqlite') {
     await canConnectToDatabase(url);
     return sqliteFilePath(url) ?? ':memory:';
   }

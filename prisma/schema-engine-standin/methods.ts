@@ -1,6 +1,6 @@
 // The schema engine's JSON-RPC methods, answered by the WebAssembly engine, with the native engine's behaviour
 // where the two differ.
-import { providerForUrl } from '../../src/db/migrations/database-url.ts';
+import { providerOf } from '../../src/config.ts';
 import type { SchemaEngine } from '../../src/db/migrations/engine.ts';
 import { isMigrationsTableMissing } from '../../src/db/migrations/session.ts';
 import { sqliteFilePath } from '../../src/db/migrations/sqlite-adapter.ts';
@@ -33,7 +33,7 @@ export function engineMethods(engine: SchemaEngine, url: string, print: (content
     // On SQLite the wasm engine empties tables without dropping them (the native one deletes the file), and the
     // migrations then fail on a non-empty schema: refuse rather than half-reset.
     async reset(params) {
-      if (providerForUrl(url) === 'sqlite') {
+      if (providerOf(url) === 'sqlite') {
         throw new Error(`Resetting a SQLite database is not supported offline: delete ${sqliteFilePath(url) ?? 'it'} instead, then run the command again.`);
       }
       return (await engine.reset(params as Input<'reset'>)) ?? {};

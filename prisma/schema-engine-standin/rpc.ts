@@ -1,6 +1,6 @@
 // The CLI's conversation with its schema engine: line-delimited JSON-RPC 2.0 on stdin/stdout, logs on stderr.
 import { createInterface } from 'node:readline';
-import { providerForUrl } from '../../src/db/migrations/database-url.ts';
+import { providerOf } from '../../src/config.ts';
 import { openSchemaEngine, type SchemaFile } from '../../src/db/migrations/session.ts';
 import type { Datasource } from './database.ts';
 import { jsonRpcError } from './errors.ts';
@@ -17,7 +17,7 @@ export async function serveJsonRpc(options: { datasource: Datasource | undefined
   const url = options.datasource?.url;
   if (!url) throw new Error('No datasource URL: set `datasource.url` in .config/prisma.ts');
   const { engine, close } = await openSchemaEngine({
-    provider: providerForUrl(url),
+    provider: providerOf(url),
     url,
     schemaFiles: options.schemaFiles,
     onLog: (record) => process.stderr.write(`${JSON.stringify(record)}\n`),

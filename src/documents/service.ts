@@ -27,6 +27,22 @@ export interface DocumentContext {
   limits: { countLimit: number; maxListLimit: number };
 }
 
+/** Which collection an operation addresses. */
+export interface CollectionAddress {
+  databaseId: string;
+  collectionId: string;
+}
+
+export interface DocumentAddress extends CollectionAddress {
+  documentId: string;
+}
+
+/** A single-document write, as the GraphQL arguments carry it. */
+export interface DocumentWrite extends DocumentAddress {
+  data?: unknown;
+  permissions?: readonly string[] | null;
+}
+
 export interface DocumentPage {
   documents: DocumentOut[];
   /** Counts the matches (capped), run only when the client asks for `total`. */
@@ -40,7 +56,7 @@ const unauthorized = () => new AppwriteError('user_unauthorized', 'The current u
 export const MAX_BATCH = 1000;
 
 /** The collection, invisible to non-key callers while it or its database is disabled. */
-async function openCollection(ctx: DocumentContext, databaseId: string, collectionId: string): Promise<LoadedCollection> {
+async function openCollection(ctx: DocumentContext, { databaseId, collectionId }: CollectionAddress): Promise<LoadedCollection> {
   const loaded = await requireCollection(ctx.catalog, databaseId, collectionId);
   if (ctx.caller.kind !== 'key') {
     if (!loaded.database.enabled) throw new AppwriteError('database_not_found', 'Database not found');
@@ -94,19 +110,13 @@ function parse(ctx: DocumentContext, shape: CollectionShape, queries: readonly s
   return parseQueries(queries, shape, { maxLimit: ctx.limits.maxListLimit, ...(defaultLimit ? { defaultLimit } : {}) });
 }
 
-export async function getDocument(
-  ctx: DocumentContext,
-  databaseId: string,
-  collectionId: string,
-  documentId: string,
-  queries?: readonly string[] | null,
-): Promise<DocumentOut> {
-  const loaded = await openCollection(ctx, databaseId, collectionId);
-  const parsed = parse(ctx, loaded.shape, queries);
+export async function getDocument(ctx: DocumentContext, args: DocumentAddress & { queries?: readonly string[] | null }): Promise<DocumentOut> {
+  const loaded = await openCollection(ctx, args);
+  const parsed = parse(ctx, loaded.shape, args.queries);
   if (parsed.filters.length || parsed.orders.length || parsed.cursor) {
     throw new AppwriteError('general_query_invalid', 'Invalid query: only select queries are allowed when getting a document');
   }
-  const row = await readableRow(ctx.catalog.db.sql, ctx, loaded, documentId);
+  const row = await readableRow(ctx.catalog.db.sql, ctx, loaded, args.documentId);
   return selected(loaded.shape, parsed, row);
 }
 
@@ -133,21 +143,19 @@ async function selectPage(sql: SqlExecutor, ctx: DocumentContext, loaded: Loaded
   return { rows: list.reversed ? rows.reverse() : rows, extraWhere };
 }
 
+/** `total: false` skips counting (Appwrite's argument); the count also runs only when `total` is read. */
 export async function listDocuments(
   ctx: DocumentContext,
-  databaseId: string,
-  collectionId: string,
-  queries: readonly string[] | null | undefined,
-  withTotal: boolean,
+  args: CollectionAddress & { queries?: readonly string[] | null; total?: boolean | null },
 ): Promise<DocumentPage> {
-  const loaded = await openCollection(ctx, databaseId, collectionId);
-  const parsed = parse(ctx, loaded.shape, queries);
+  const loaded = await openCollection(ctx, args);
+  const parsed = parse(ctx, loaded.shape, args.queries);
   const sql = ctx.catalog.db.sql;
   const { rows, extraWhere } = await selectPage(sql, ctx, loaded, parsed);
   return {
     documents: rows.map((row) => selected(loaded.shape, parsed, row)),
     total: async () => {
-      if (!withTotal) return 0;
+      if (args.total === false) return 0;
       const count = buildCountSql(sql.dialect, loaded.shape, parsed, { cap: ctx.limits.countLimit, extraWhere });
       const [row] = await sql.query(count.sql, count.params);
       return Number(row?.['total'] ?? 0);
@@ -209,37 +217,23 @@ async function updateRow(
 const newDocumentPermissions = (ctx: DocumentContext, permissions: readonly string[] | null | undefined) =>
   documentPermissions(ctx, permissions ?? []);
 
-export async function createDocument(
-  ctx: DocumentContext,
-  databaseId: string,
-  collectionId: string,
-  documentId: string,
-  data: unknown,
-  permissions: readonly string[] | null | undefined,
-): Promise<DocumentOut> {
-  const loaded = await openCollection(ctx, databaseId, collectionId);
+export async function createDocument(ctx: DocumentContext, args: DocumentWrite): Promise<DocumentOut> {
+  const loaded = await openCollection(ctx, args);
   if (!collectionGrants(accessOf(loaded), 'create', ctx.caller)) throw unauthorized();
-  const id = resolveId(documentId, 'documentId');
-  const granted = newDocumentPermissions(ctx, permissions);
-  const values = validateDocumentData(loaded.shape, data, 'create');
+  const id = resolveId(args.documentId, 'documentId');
+  const granted = newDocumentPermissions(ctx, args.permissions);
+  const values = validateDocumentData(loaded.shape, args.data, 'create');
   const row = await insertRow(ctx.catalog.db.sql, loaded.shape, id, values, granted, timestamp(ctx.catalog));
   return toDocument(loaded.shape, row);
 }
 
-export async function updateDocument(
-  ctx: DocumentContext,
-  databaseId: string,
-  collectionId: string,
-  documentId: string,
-  data: unknown,
-  permissions: readonly string[] | null | undefined,
-): Promise<DocumentOut> {
-  const loaded = await openCollection(ctx, databaseId, collectionId);
-  const values = validateDocumentData(loaded.shape, data ?? {}, 'update');
-  const newPermissions = permissions == null ? null : documentPermissions(ctx, permissions);
+export async function updateDocument(ctx: DocumentContext, args: DocumentWrite): Promise<DocumentOut> {
+  const loaded = await openCollection(ctx, args);
+  const values = validateDocumentData(loaded.shape, args.data ?? {}, 'update');
+  const newPermissions = args.permissions == null ? null : documentPermissions(ctx, args.permissions);
   const at = timestamp(ctx.catalog);
   const row = await ctx.catalog.db.sql.transaction(async (sql) => {
-    const current = await readableRow(sql, ctx, loaded, documentId, true);
+    const current = await readableRow(sql, ctx, loaded, args.documentId, true);
     requireAction(ctx, loaded, 'update', current);
     return updateRow(sql, loaded.shape, current['_sequence'], values, newPermissions, at);
   });
@@ -250,18 +244,11 @@ export async function updateDocument(
  * Creates the document, or updates the existing one with the given attributes (a merge: attributes not
  * given keep their values) and, when given, replaces its permissions.
  */
-export async function upsertDocument(
-  ctx: DocumentContext,
-  databaseId: string,
-  collectionId: string,
-  documentId: string,
-  data: unknown,
-  permissions: readonly string[] | null | undefined,
-): Promise<DocumentOut> {
-  const loaded = await openCollection(ctx, databaseId, collectionId);
-  const id = resolveId(documentId, 'documentId');
+export async function upsertDocument(ctx: DocumentContext, args: DocumentWrite): Promise<DocumentOut> {
+  const loaded = await openCollection(ctx, args);
+  const id = resolveId(args.documentId, 'documentId');
   const at = timestamp(ctx.catalog);
-  const row = await ctx.catalog.db.sql.transaction((sql) => upsertOne(sql, ctx, loaded, id, data, permissions, at));
+  const row = await ctx.catalog.db.sql.transaction((sql) => upsertOne(sql, ctx, loaded, id, args.data, args.permissions, at));
   return toDocument(loaded.shape, row);
 }
 
@@ -287,10 +274,10 @@ async function upsertOne(
   return updateRow(sql, loaded.shape, current['_sequence'], values, newPermissions, at);
 }
 
-export async function deleteDocument(ctx: DocumentContext, databaseId: string, collectionId: string, documentId: string): Promise<void> {
-  const loaded = await openCollection(ctx, databaseId, collectionId);
+export async function deleteDocument(ctx: DocumentContext, args: DocumentAddress): Promise<void> {
+  const loaded = await openCollection(ctx, args);
   await ctx.catalog.db.sql.transaction(async (sql) => {
-    const current = await readableRow(sql, ctx, loaded, documentId, true);
+    const current = await readableRow(sql, ctx, loaded, args.documentId, true);
     requireAction(ctx, loaded, 'delete', current);
     await sql.execute(`DELETE FROM ${table(loaded.shape)} WHERE "_sequence" = ${placeholder(sql.dialect, 1)}`, [current['_sequence']]);
   });
@@ -309,10 +296,10 @@ function bulkItem(item: unknown): { id: string; permissions: string[] | null; da
   return { id: $id, permissions: ($permissions as string[] | null | undefined) ?? null, data };
 }
 
-export async function upsertDocuments(ctx: DocumentContext, databaseId: string, collectionId: string, documents: readonly unknown[]): Promise<DocumentOut[]> {
-  if (documents.length > MAX_BATCH) throw new AppwriteError('general_argument_invalid', `Invalid \`documents\` param: at most ${MAX_BATCH} documents per request`);
-  const loaded = await openCollection(ctx, databaseId, collectionId);
-  const items = documents.map(bulkItem).map((item) => ({ ...item, id: resolveId(item.id, '$id') }));
+export async function upsertDocuments(ctx: DocumentContext, args: CollectionAddress & { documents: readonly unknown[] }): Promise<DocumentOut[]> {
+  if (args.documents.length > MAX_BATCH) throw new AppwriteError('general_argument_invalid', `Invalid \`documents\` param: at most ${MAX_BATCH} documents per request`);
+  const loaded = await openCollection(ctx, args);
+  const items = args.documents.map(bulkItem).map((item) => ({ ...item, id: resolveId(item.id, '$id') }));
   const at = timestamp(ctx.catalog);
   const rows = await ctx.catalog.db.sql.transaction(async (sql) => {
     const written: SqlRow[] = [];
@@ -333,35 +320,24 @@ function requireBulkAction(ctx: DocumentContext, loaded: LoadedCollection, actio
   if (!collectionGrants(accessOf(loaded), action, ctx.caller)) throw unauthorized();
 }
 
-export async function updateDocuments(
-  ctx: DocumentContext,
-  databaseId: string,
-  collectionId: string,
-  data: unknown,
-  queries: readonly string[] | null | undefined,
-): Promise<DocumentOut[]> {
-  const loaded = await openCollection(ctx, databaseId, collectionId);
+export async function updateDocuments(ctx: DocumentContext, args: CollectionAddress & { data?: unknown; queries?: readonly string[] | null }): Promise<DocumentOut[]> {
+  const loaded = await openCollection(ctx, args);
   requireBulkAction(ctx, loaded, 'update');
-  const values = validateDocumentData(loaded.shape, data ?? {}, 'update');
+  const values = validateDocumentData(loaded.shape, args.data ?? {}, 'update');
   const at = timestamp(ctx.catalog);
   const rows = await ctx.catalog.db.sql.transaction(async (sql) => {
     const updated: SqlRow[] = [];
-    for (const row of await matchingRows(sql, ctx, loaded, queries)) updated.push(await updateRow(sql, loaded.shape, row['_sequence'], values, null, at));
+    for (const row of await matchingRows(sql, ctx, loaded, args.queries)) updated.push(await updateRow(sql, loaded.shape, row['_sequence'], values, null, at));
     return updated;
   });
   return rows.map((row) => toDocument(loaded.shape, row));
 }
 
-export async function deleteDocuments(
-  ctx: DocumentContext,
-  databaseId: string,
-  collectionId: string,
-  queries: readonly string[] | null | undefined,
-): Promise<DocumentOut[]> {
-  const loaded = await openCollection(ctx, databaseId, collectionId);
+export async function deleteDocuments(ctx: DocumentContext, args: CollectionAddress & { queries?: readonly string[] | null }): Promise<DocumentOut[]> {
+  const loaded = await openCollection(ctx, args);
   requireBulkAction(ctx, loaded, 'delete');
   const rows = await ctx.catalog.db.sql.transaction(async (sql) => {
-    const matched = await matchingRows(sql, ctx, loaded, queries);
+    const matched = await matchingRows(sql, ctx, loaded, args.queries);
     if (matched.length) {
       const params = new SqlParams(sql.dialect);
       const list = matched.map((row) => params.add(row['_sequence'])).join(', ');
@@ -387,15 +363,11 @@ function effectiveBound(attribute: AttributeDef, increasing: boolean, bound: num
  */
 export async function changeDocumentAttribute(
   ctx: DocumentContext,
-  databaseId: string,
-  collectionId: string,
-  documentId: string,
-  key: string,
   direction: 'increment' | 'decrement',
-  value: number | null | undefined,
-  bound: number | null | undefined,
+  args: DocumentAddress & { attribute: string; value?: number | null; bound?: number | null },
 ): Promise<DocumentOut> {
-  const loaded = await openCollection(ctx, databaseId, collectionId);
+  const { attribute: key, value, bound } = args;
+  const loaded = await openCollection(ctx, args);
   const attribute = loaded.shape.attributeByKey.get(key);
   if (!attribute || attribute.status !== 'available') throw new AppwriteError('attribute_not_found', 'Attribute with the requested ID could not be found.');
   if ((attribute.type !== 'integer' && attribute.type !== 'double') || attribute.array) {
@@ -410,7 +382,7 @@ export async function changeDocumentAttribute(
   const delta = attribute.type === 'integer' ? BigInt(amount) * (increasing ? 1n : -1n) : increasing ? amount : -amount;
   const at = timestamp(ctx.catalog);
   const row = await ctx.catalog.db.sql.transaction(async (sql) => {
-    const current = await readableRow(sql, ctx, loaded, documentId, true);
+    const current = await readableRow(sql, ctx, loaded, args.documentId, true);
     requireAction(ctx, loaded, 'update', current);
     const params = new SqlParams(sql.dialect);
     const column = quoteIdent(columnName(attribute));

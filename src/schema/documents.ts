@@ -66,7 +66,7 @@ export function addDocumentSchema(builder: Builder, refs: { Status: StatusRef })
       description: 'List documents, filtered, sorted and paged by queries, all in SQL; only documents the caller may read.',
       args: { ...collectionArgs(t.arg), ...listArgs(t.arg) },
       resolve: async (_, args, context) => {
-        const page = await listDocuments(documentContext(context, 'documents.read'), args.databaseId, args.collectionId, args.queries, args.total !== false);
+        const page = await listDocuments(documentContext(context, 'documents.read'), args);
         return { items: page.documents, total: page.total };
       },
     }),
@@ -74,7 +74,7 @@ export function addDocumentSchema(builder: Builder, refs: { Status: StatusRef })
       type: Document,
       description: 'Get a document by its ID. Accepts select queries.',
       args: { ...documentArgs(t.arg), queries: t.arg.stringList({ required: false, description: 'Select queries.' }) },
-      resolve: (_, args, context) => getDocument(documentContext(context, 'documents.read'), args.databaseId, args.collectionId, args.documentId, args.queries),
+      resolve: (_, args, context) => getDocument(documentContext(context, 'documents.read'), args),
     }),
   }));
 
@@ -84,28 +84,28 @@ export function addDocumentSchema(builder: Builder, refs: { Status: StatusRef })
       description: 'Create a document. Its data is validated against the collection\'s attributes.',
       args: { ...documentArgs(t.arg), data: dataArg(t.arg, true), permissions: permissionsArg(t.arg) },
       resolve: (_, args, context) =>
-        createDocument(documentContext(context, 'documents.write'), args.databaseId, args.collectionId, args.documentId, args.data, args.permissions),
+        createDocument(documentContext(context, 'documents.write'), args),
     }),
     databasesUpdateDocument: t.field({
       type: Document,
       description: 'Update some attributes of a document (a partial update) and, optionally, its permissions.',
       args: { ...documentArgs(t.arg), data: dataArg(t.arg, false), permissions: permissionsArg(t.arg) },
       resolve: (_, args, context) =>
-        updateDocument(documentContext(context, 'documents.write'), args.databaseId, args.collectionId, args.documentId, args.data, args.permissions),
+        updateDocument(documentContext(context, 'documents.write'), args),
     }),
     databasesUpsertDocument: t.field({
       type: Document,
       description: 'Create the document, or update the given attributes of the existing one.',
       args: { ...documentArgs(t.arg), data: dataArg(t.arg, false), permissions: permissionsArg(t.arg) },
       resolve: (_, args, context) =>
-        upsertDocument(documentContext(context, 'documents.write'), args.databaseId, args.collectionId, args.documentId, args.data, args.permissions),
+        upsertDocument(documentContext(context, 'documents.write'), args),
     }),
     databasesDeleteDocument: t.field({
       type: refs.Status,
       description: 'Delete a document.',
       args: documentArgs(t.arg),
       resolve: async (_, args, context) => {
-        await deleteDocument(documentContext(context, 'documents.write'), args.databaseId, args.collectionId, args.documentId);
+        await deleteDocument(documentContext(context, 'documents.write'), args);
         return statusOk;
       },
     }),
@@ -114,21 +114,21 @@ export function addDocumentSchema(builder: Builder, refs: { Status: StatusRef })
       description: 'Create or update many documents in one transaction. Each item holds `$id`, optional `$permissions`, and attribute values.',
       args: { ...collectionArgs(t.arg), documents: t.arg({ type: ['Json'], required: true, description: 'Documents to upsert (at most 1000).' }) },
       resolve: async (_, args, context) =>
-        written(await upsertDocuments(documentContext(context, 'documents.write'), args.databaseId, args.collectionId, args.documents)),
+        written(await upsertDocuments(documentContext(context, 'documents.write'), args)),
     }),
     databasesUpdateDocuments: t.field({
       type: DocumentList,
       description: 'Apply the same partial update to the documents that match the queries (at most 1000, in query order), in one transaction.',
       args: { ...collectionArgs(t.arg), data: dataArg(t.arg, false), queries: t.arg.stringList({ required: false, description: 'Queries choosing the documents.' }) },
       resolve: async (_, args, context) =>
-        written(await updateDocuments(documentContext(context, 'documents.write'), args.databaseId, args.collectionId, args.data, args.queries)),
+        written(await updateDocuments(documentContext(context, 'documents.write'), args)),
     }),
     databasesDeleteDocuments: t.field({
       type: DocumentList,
       description: 'Delete the documents that match the queries (at most 1000, in query order), in one transaction; returns them.',
       args: { ...collectionArgs(t.arg), queries: t.arg.stringList({ required: false, description: 'Queries choosing the documents.' }) },
       resolve: async (_, args, context) =>
-        written(await deleteDocuments(documentContext(context, 'documents.write'), args.databaseId, args.collectionId, args.queries)),
+        written(await deleteDocuments(documentContext(context, 'documents.write'), args)),
     }),
     databasesIncrementDocumentAttribute: t.field({
       type: Document,
@@ -140,7 +140,7 @@ export function addDocumentSchema(builder: Builder, refs: { Status: StatusRef })
         max: t.arg.float({ required: false, description: 'Upper bound the result may not exceed.' }),
       },
       resolve: (_, args, context) =>
-        changeDocumentAttribute(documentContext(context, 'documents.write'), args.databaseId, args.collectionId, args.documentId, args.attribute, 'increment', args.value, args.max),
+        changeDocumentAttribute(documentContext(context, 'documents.write'), 'increment', { ...args, bound: args.max }),
     }),
     databasesDecrementDocumentAttribute: t.field({
       type: Document,
@@ -152,7 +152,7 @@ export function addDocumentSchema(builder: Builder, refs: { Status: StatusRef })
         min: t.arg.float({ required: false, description: 'Lower bound the result may not go below.' }),
       },
       resolve: (_, args, context) =>
-        changeDocumentAttribute(documentContext(context, 'documents.write'), args.databaseId, args.collectionId, args.documentId, args.attribute, 'decrement', args.value, args.min),
+        changeDocumentAttribute(documentContext(context, 'documents.write'), 'decrement', { ...args, bound: args.min }),
     }),
   }));
 }

@@ -1,13 +1,13 @@
-// `npm run migrate`: applies the pending migrations to DATABASE_URL (default file:./data/gateway.db).
+// `npm run migrate`: applies the pending migrations to the configured database (DATABASE_URL, see src/config.ts).
+import { ConfigError, loadConfig } from '../../config.ts';
 import { applyMigrations } from './apply.ts';
-import { DEFAULT_DATABASE_URL, providerForUrl, redactUrl } from './database-url.ts';
+import { redactUrl } from './redact-url.ts';
 
-const url = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
 try {
-  const provider = providerForUrl(url);
+  const { provider, databaseUrl: url } = loadConfig();
   console.log(`Migrating ${provider} database ${redactUrl(url)}`);
   await applyMigrations({ provider, url, log: (line) => console.log(line) });
 } catch (error) {
-  console.error(error instanceof Error ? error.message : String(error));
+  console.error(error instanceof ConfigError ? `Configuration error: ${error.message}` : error instanceof Error ? error.message : String(error));
   process.exitCode = 1;
 }

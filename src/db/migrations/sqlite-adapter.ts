@@ -31,8 +31,8 @@ export function createSqliteAdapterFactory(url: string): SqlMigrationAwareDriver
 }
 
 /**
- * The engine sends whole migration scripts through one `executeRaw` (replaying them on the shadow database, and
- * in `migrate reset`), which better-sqlite3 refuses when there is more than one statement (then P3006).
+ * The engine sends whole scripts through one `executeRaw` (migrations replayed on the shadow database, `db
+ * execute`), which better-sqlite3 refuses when there is more than one statement (then P3006 for migrations).
  * Such a script has no parameters and needs no row count, so running it as a script is equivalent.
  */
 function acceptMultiStatementRaw(adapter: SqlDriverAdapter): SqlDriverAdapter {
