@@ -6,8 +6,11 @@ import { ensureLockfile, migrationsDirectory, readMigrationsFolder, writeMigrati
 import { redactUrl } from '../src/db/migrations/redact-url.ts';
 import { PROVIDERS, readSchema, type Provider } from './schemas.mjs';
 
-/** PostgreSQL needs a real server for its shadow database (created there, then dropped); SQLite uses memory. */
-const SHADOW_HOSTS: Record<Provider, string> = {
+/**
+ * The database the engine connects to while diffing; it is left unchanged. The shadow database is in memory for
+ * SQLite; for PostgreSQL it is created on this server, then dropped.
+ */
+const SCRATCH_URLS: Record<Provider, string> = {
   sqlite: ':memory:',
   postgresql: process.env.MIGRATION_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/test',
 };
@@ -25,7 +28,7 @@ for (const provider of PROVIDERS) {
     console.log(`${provider}: ${await createMigration(provider)}`);
   } catch (error) {
     failures++;
-    const hint = provider === 'postgresql' ? ` (PostgreSQL at ${redactUrl(SHADOW_HOSTS.postgresql)}; set MIGRATION_POSTGRES_URL)` : '';
+    const hint = provider === 'postgresql' ? ` (PostgreSQL at ${redactUrl(SCRATCH_URLS.postgresql)}; set MIGRATION_POSTGRES_URL)` : '';
     console.error(`${provider}: NOT created${hint}: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
@@ -36,7 +39,7 @@ async function createMigration(provider: Provider): Promise<string> {
   await ensureLockfile(dir, provider);
   const latest = (await readMigrationsFolder(dir)).migrationDirectories.at(-1)?.path;
   if (latest !== undefined && latest >= folderName) throw new Error(`${folderName} would not sort after the latest migration ${latest}`);
-  const sql = await nextMigrationScript({ provider, url: SHADOW_HOSTS[provider], migrationsDir: dir, schema: await readSchema(provider) });
+  const sql = await nextMigrationScript({ provider, url: SCRATCH_URLS[provider], migrationsDir: dir, schema: await readSchema(provider) });
   if (sql === undefined) return 'no change to the data model, skipped';
   return `created ${relative(process.cwd(), await writeMigration(dir, folderName, sql))}`;
 }

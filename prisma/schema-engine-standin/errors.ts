@@ -1,4 +1,5 @@
 // Failures in the shapes the Prisma CLI reads from its native schema engine.
+import { isEnginePanic } from '../../src/db/migrations/engine.ts';
 import { SchemaEngineError } from '../../src/db/migrations/session.ts';
 
 /** The native engine's code for errors meant for the user (the `data` field carries the details). */
@@ -15,7 +16,7 @@ function describe(error: unknown): Failure {
   return {
     message,
     errorCode: error instanceof SchemaEngineError ? error.code : undefined,
-    isPanic: message.startsWith('The schema engine panicked'),
+    isPanic: error instanceof SchemaEngineError && isEnginePanic(error.cause),
   };
 }
 

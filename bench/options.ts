@@ -1,0 +1,63 @@
+import { parseArgs } from 'node:util';
+
+/** Command-line settings of `npm run bench`. */
+export interface BenchOptions {
+  /** Collection sizes, ascending, at least two: the scaling target compares the smallest with the largest. */
+  sizes: number[];
+  durationSeconds: number;
+  warmupSeconds: number;
+  connections: number;
+}
+
+const SMALL_SIZE = 10_000;
+const DEFAULTS = { docs: 100_000, duration: 8, warmup: 2, connections: 10 };
+
+export const USAGE = `Usage: npm run bench -- [options]
+  --docs N          documents in the large collection, compared with a 10000-document one (default ${DEFAULTS.docs})
+  --sizes A,B,...   every collection size to seed and measure instead (the smallest and largest are compared)
+  --duration S      seconds of load per case (default ${DEFAULTS.duration})
+  --warmup S        seconds of discarded load before each case (default ${DEFAULTS.warmup})
+  --connections N   concurrent connections (default ${DEFAULTS.connections})
+PostgreSQL runs on BENCH_DATABASE_URL, else TEST_DATABASE_URL, else postgresql://postgres@127.0.0.1:5432/test.`;
+
+export class UsageError extends Error {}
+
+function positiveInteger(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < 1) throw new UsageError(`${name} must be a positive integer, got ${JSON.stringify(raw)}`);
+  return value;
+}
+
+export function parseOptions(argv: string[]): BenchOptions | 'help' {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      docs: { type: 'string' },
+      sizes: { type: 'string' },
+      duration: { type: 'string' },
+      warmup: { type: 'string' },
+      connections: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return 'help';
+  if (values.docs !== undefined && values.sizes !== undefined) throw new UsageError('give either --docs or --sizes, not both');
+
+  const sizes = values.sizes
+    ? values.sizes.split(',').map((size) => positiveInteger('--sizes', size.trim(), 0))
+    : [SMALL_SIZE, positiveInteger('--docs', values.docs, DEFAULTS.docs)];
+  const distinct = [...new Set(sizes)].sort((a, b) => a - b);
+  if (distinct.length < 2) throw new UsageError('at least two different collection sizes are needed for the scaling comparison');
+
+  return {
+    sizes: distinct,
+    durationSeconds: positiveInteger('--duration', values.duration, DEFAULTS.duration),
+    warmupSeconds: positiveInteger('--warmup', values.warmup, DEFAULTS.warmup),
+    connections: positiveInteger('--connections', values.connections, DEFAULTS.connections),
+  };
+}
+
+/** The arguments that reproduce a run exactly, defaults spelled out. */
+export const optionArgs = (options: BenchOptions): string =>
+  `--sizes ${options.sizes.join(',')} --duration ${options.durationSeconds} --warmup ${options.warmupSeconds} --connections ${options.connections}`;
