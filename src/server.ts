@@ -48,11 +48,17 @@ export async function health(db: Database): Promise<Response> {
 }
 
 const HEALTH_PATH = '/v1/health';
+const METADATA_TTL_WITH_CHANNEL_MS = 60_000;
 
 export function createGateway({ config, db, logger, now = Date.now }: GatewayOptions): Gateway {
   const services: Services = {
     config,
-    catalog: { db, cache: new CollectionCache(db.prisma, db.dialect === 'sqlite' ? Number.POSITIVE_INFINITY : 1000, now), now },
+    catalog: {
+      db,
+      // With a change channel every change is heard; the TTL only bounds staleness if a notice is ever lost unnoticed.
+      cache: new CollectionCache(db.prisma, { ttlMs: db.changes ? METADATA_TTL_WITH_CHANNEL_MS : Number.POSITIVE_INFINITY, ...(db.changes ? { channel: db.changes } : {}), now }),
+      now,
+    },
     apiKeys: new ApiKeyStore(db.prisma, { rootApiKey: config.rootApiKey, now }),
   };
 

@@ -4,6 +4,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { SqlDriverAdapter, SqlDriverAdapterFactory, Transaction } from '@prisma/driver-adapter-utils';
 import type { PrismaClient } from '../generated/sqlite/client.ts';
 import type { Dialect } from './dialect.ts';
+import { openPgChangeChannel, type ChangeChannel } from './pg-change-channel.ts';
 import { PgExecutor } from './pg-executor.ts';
 import type { SqlExecutor } from './sql.ts';
 import { SqliteExecutor } from './sqlite-executor.ts';
@@ -18,6 +19,8 @@ export interface Database {
   readonly dialect: Dialect;
   readonly prisma: PrismaClient;
   readonly sql: SqlExecutor;
+  /** Change notices between instances sharing the database (PostgreSQL); null where one process owns it. */
+  readonly changes: ChangeChannel | null;
   /** Throws unless the database answers. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -67,6 +70,7 @@ async function openSqlite(url: string): Promise<Database> {
     dialect: 'sqlite',
     prisma,
     sql,
+    changes: null,
     async ping() {
       await sql.query('SELECT 1');
     },
@@ -129,14 +133,17 @@ async function openPostgres(url: string): Promise<Database> {
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) }) as unknown as PrismaClient;
   await prisma.$connect();
   const sql = new PgExecutor(pool);
+  const changes = await openPgChangeChannel(url, pool);
   return {
     dialect: 'postgresql',
     prisma,
     sql,
+    changes,
     async ping() {
       await sql.query('SELECT 1');
     },
     async close() {
+      await changes.close();
       await prisma.$disconnect();
       await pool.end().catch(() => undefined);
     },

@@ -76,7 +76,7 @@ export async function createAttribute(catalog: Catalog, databaseId: string, coll
   try {
     return await catalog.db.prisma.$transaction((tx) => insertAttribute(tx, catalog.db.dialect, loaded.collection.sequence, normalized, at));
   } finally {
-    catalog.cache.invalidate(databaseId, collectionId);
+    await catalog.cache.invalidate(databaseId, collectionId);
   }
 }
 
@@ -150,7 +150,7 @@ export async function updateAttribute(catalog: Catalog, databaseId: string, coll
     });
     return decodeAttribute(row);
   } finally {
-    catalog.cache.invalidate(databaseId, collectionId);
+    await catalog.cache.invalidate(databaseId, collectionId);
   }
 }
 
@@ -176,6 +176,6 @@ export async function deleteAttribute(catalog: Catalog, databaseId: string, coll
       await tx.attribute.delete({ where: { sequence: attribute.sequence } });
     });
   } finally {
-    catalog.cache.invalidate(databaseId, collectionId);
+    await catalog.cache.invalidate(databaseId, collectionId);
   }
 }

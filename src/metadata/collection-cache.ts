@@ -1,31 +1,47 @@
 import type { PrismaClient } from '../generated/sqlite/client.ts';
+import type { ChangeChannel } from '../db/pg-change-channel.ts';
 import { loadedCollection, type LoadedCollection } from './records.ts';
+
+export interface CollectionCacheOptions {
+  /** How long an entry may serve without a reload; Infinity when every change is seen (one process, or a channel). */
+  ttlMs: number;
+  /** Tells other instances sharing the database what went stale, and hears what they changed. */
+  channel?: ChangeChannel;
+  now?: () => number;
+}
 
 /**
  * Collections with their attributes and indexes, kept in memory so a document request costs no metadata
- * query. Every metadata write in this process invalidates what it touched. Other processes (several gateways
- * on one PostgreSQL) see a change after at most `ttlMs`.
+ * query. Every metadata write invalidates what it touched, here and, through the change channel, in every
+ * other gateway on the same PostgreSQL database.
  */
 export class CollectionCache {
   private readonly entries = new Map<string, { value: LoadedCollection; loadedAt: number }>();
+  /** Bumped by every invalidation, so a load that raced with one is not stored stale. */
+  private generation = 0;
+  private readonly now: () => number;
 
   constructor(
     private readonly prisma: PrismaClient,
-    private readonly ttlMs: number,
-    private readonly now: () => number = Date.now,
-  ) {}
+    private readonly options: CollectionCacheOptions,
+  ) {
+    this.now = options.now ?? Date.now;
+    options.channel?.subscribe({ notice: (scope) => this.drop(scope), lost: () => this.clear() });
+  }
 
-  private static key(databaseId: string, collectionId: string): string {
-    return `${databaseId}\u0000${collectionId}`;
+  /** Scopes are `database/collection` or `database/` (IDs cannot contain a slash). */
+  private static scope(databaseId: string, collectionId = ''): string {
+    return `${databaseId}/${collectionId}`;
   }
 
   /** The collection, or null when the database or collection does not exist. */
   async get(databaseId: string, collectionId: string): Promise<LoadedCollection | null> {
-    const key = CollectionCache.key(databaseId, collectionId);
+    const key = CollectionCache.scope(databaseId, collectionId);
     const cached = this.entries.get(key);
-    if (cached && this.now() - cached.loadedAt < this.ttlMs) return cached.value;
+    if (cached && this.now() - cached.loadedAt < this.options.ttlMs) return cached.value;
+    const generation = this.generation;
     const value = await this.load(databaseId, collectionId);
-    if (value) this.entries.set(key, { value, loadedAt: this.now() });
+    if (value && generation === this.generation) this.entries.set(key, { value, loadedAt: this.now() });
     else this.entries.delete(key);
     return value;
   }
@@ -40,12 +56,24 @@ export class CollectionCache {
     return loadedCollection(database, collection, attributes, indexes);
   }
 
-  invalidate(databaseId: string, collectionId?: string): void {
-    if (collectionId !== undefined) {
-      this.entries.delete(CollectionCache.key(databaseId, collectionId));
+  /** Forgets a collection (or every collection of a database) here and in the other instances. */
+  async invalidate(databaseId: string, collectionId?: string): Promise<void> {
+    const scope = CollectionCache.scope(databaseId, collectionId);
+    this.drop(scope);
+    await this.options.channel?.publish(scope);
+  }
+
+  private drop(scope: string): void {
+    this.generation++;
+    if (!scope.endsWith('/')) {
+      this.entries.delete(scope);
       return;
     }
-    const prefix = `${databaseId}\u0000`;
-    for (const key of this.entries.keys()) if (key.startsWith(prefix)) this.entries.delete(key);
+    for (const key of this.entries.keys()) if (key.startsWith(scope)) this.entries.delete(key);
+  }
+
+  private clear(): void {
+    this.generation++;
+    this.entries.clear();
   }
 }

@@ -101,7 +101,7 @@ export async function createCollection(catalog: Catalog, databaseId: string, inp
       }
     });
   } finally {
-    catalog.cache.invalidate(databaseId, id);
+    await catalog.cache.invalidate(databaseId, id);
   }
   return requireCollection(catalog, databaseId, id);
 }
@@ -127,7 +127,7 @@ export async function updateCollection(
       },
     });
   } finally {
-    catalog.cache.invalidate(databaseId, collectionId);
+    await catalog.cache.invalidate(databaseId, collectionId);
   }
   return requireCollection(catalog, databaseId, collectionId);
 }
@@ -140,6 +140,6 @@ export async function deleteCollection(catalog: Catalog, databaseId: string, col
       await tx.collection.delete({ where: { sequence: loaded.collection.sequence } });
     });
   } finally {
-    catalog.cache.invalidate(databaseId, collectionId);
+    await catalog.cache.invalidate(databaseId, collectionId);
   }
 }

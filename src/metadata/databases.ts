@@ -49,7 +49,7 @@ export async function updateDatabase(catalog: Catalog, databaseId: string, input
       updatedAt: timestamp(catalog),
     },
   });
-  catalog.cache.invalidate(databaseId);
+  await catalog.cache.invalidate(databaseId);
   return updated;
 }
 
@@ -66,5 +66,5 @@ export async function deleteDatabase(catalog: Catalog, databaseId: string): Prom
     }
     await tx.database.delete({ where: { sequence: row.sequence } });
   });
-  catalog.cache.invalidate(databaseId);
+  await catalog.cache.invalidate(databaseId);
 }

@@ -113,7 +113,7 @@ export async function createIndex(catalog: Catalog, databaseId: string, collecti
   try {
     return await catalog.db.prisma.$transaction((tx) => insertIndex(tx, catalog.db.dialect, loaded, normalized, at));
   } finally {
-    catalog.cache.invalidate(databaseId, collectionId);
+    await catalog.cache.invalidate(databaseId, collectionId);
   }
 }
 
@@ -150,6 +150,6 @@ export async function deleteIndex(catalog: Catalog, databaseId: string, collecti
       await tx.index.delete({ where: { sequence: index.sequence } });
     });
   } finally {
-    catalog.cache.invalidate(databaseId, collectionId);
+    await catalog.cache.invalidate(databaseId, collectionId);
   }
 }

@@ -26,11 +26,24 @@ export interface TestGateway {
 }
 
 /** A gateway on a fresh, migrated database of the provider, driven through its Fetch handler. */
-export async function startGateway(provider: Provider, env: Record<string, string> = {}): Promise<TestGateway> {
+export async function startGateway(provider: Provider, env: Record<string, string> = {}): Promise<TestGateway & { url: string }> {
   const scratch = await scratchDatabase(provider);
-  const config = loadConfig({ DATABASE_URL: scratch.url, ROOT_API_KEY: ROOT_KEY, LOG_LEVEL: 'silent', ...env });
   await applyMigrations({ provider, url: scratch.url });
-  const db = await openDatabase(scratch.url, provider);
+  const gateway = await attachGateway(provider, scratch.url, env);
+  return {
+    ...gateway,
+    url: scratch.url,
+    async close() {
+      await gateway.close();
+      await scratch.drop();
+    },
+  };
+}
+
+/** Another gateway instance on an existing, migrated database (as several processes behind a proxy would be). */
+export async function attachGateway(provider: Provider, url: string, env: Record<string, string> = {}): Promise<TestGateway> {
+  const config = loadConfig({ DATABASE_URL: url, ROOT_API_KEY: ROOT_KEY, LOG_LEVEL: 'silent', ...env });
+  const db = await openDatabase(url, provider);
   const gateway = createGateway({ config, db, logger: createLogger('silent') });
 
   const request = (path: string, init?: RequestInit) => gateway.fetch(new Request(`http://gateway.test${path}`, init));
@@ -56,7 +69,6 @@ export async function startGateway(provider: Provider, env: Record<string, strin
     request,
     async close() {
       await db.close();
-      await scratch.drop();
     },
   };
 }
