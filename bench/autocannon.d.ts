@@ -38,8 +38,8 @@ declare module 'autocannon' {
     interface Result {
       requests: Histogram;
       latency: Histogram;
+      /** Connection errors, timeouts included. */
       errors: number;
-      timeouts: number;
       mismatches: number;
       non2xx: number;
     }

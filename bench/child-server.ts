@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
  * port 0, so no port is ever raced for).
  */
 
-export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 const READY_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 10_000;
@@ -62,6 +62,7 @@ export async function startChildServer(name: string, script: string, env: NodeJS
   return {
     url,
     rssMegabytes() {
+      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${name} exited during the run; its last output:\n${tail.join('\n')}`);
       const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
       if (!match) throw new Error(`no VmRSS for ${name} (pid ${child.pid})`);
       return Number(match[1]) / 1024;

@@ -38,13 +38,13 @@ export function seedDocument(index: number): SeedDocument {
 export const categorySize = (size: number, category: number): number => Math.max(0, Math.ceil((size - category) / CATEGORY_COUNT));
 
 /**
- * The IDs a list of `category` sorted by score descending starts with. Documents are inserted in index
+ * The indexes of the documents a list of `category` sorted by score descending starts with. Documents are inserted in index
  * order, so `_sequence` follows the index, and the gateway breaks score ties by `_sequence` in the same
  * (descending) direction.
  */
-export function topScoredIds(size: number, category: number, limit: number): string[] {
+export function topScoredIndexes(size: number, category: number, limit: number): number[] {
   const members: number[] = [];
   for (let index = category; index < size; index += CATEGORY_COUNT) members.push(index);
   members.sort((a, b) => scoreOf(b) - scoreOf(a) || b - a);
-  return members.slice(0, limit).map(documentId);
+  return members.slice(0, limit);
 }

@@ -1,5 +1,6 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { BenchCollection } from './create-collections.ts';
-import { CATEGORY_COUNT, categoryName, categorySize, documentId, seedDocument, topScoredIds } from './dataset.ts';
+import { CATEGORY_COUNT, categoryName, categorySize, documentId, seedDocument, topScoredIndexes } from './dataset.ts';
 import { graphqlBody } from './graphql-client.ts';
 
 /** A measured request kind: random request bodies for the load, and a check of real answers before it. */
@@ -43,7 +44,7 @@ function operation<Target>(spec: OperationSpec<Target>): Operation {
 }
 
 function expectEqual(what: string, actual: unknown, expected: unknown): void {
-  if (JSON.stringify(actual) !== JSON.stringify(expected)) {
+  if (!isDeepStrictEqual(actual, expected)) {
     throw new Error(`wrong answer: ${what} is ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`);
   }
 }
@@ -53,6 +54,13 @@ const randomBelow = (bound: number): number => Math.floor(Math.random() * bound)
 interface DocumentData {
   _id: string;
   data: string;
+}
+
+/** A document as answered and as seeded, in one comparable shape. */
+const answered = (document: DocumentData): object => ({ _id: document._id, ...(JSON.parse(document.data) as object) });
+function seeded(index: number): object {
+  const { id, category, score, title } = seedDocument(index);
+  return { _id: id, category, score, title };
 }
 
 const GET_DOCUMENT = `query GetDocument($databaseId: String!, $collectionId: String!, $documentId: String!) {
@@ -81,11 +89,8 @@ function getDocument(collection: BenchCollection): Operation {
     name: OPERATION.get,
     pick: () => randomBelow(collection.size),
     body: (index) => graphqlBody(GET_DOCUMENT, { databaseId, collectionId, documentId: documentId(index) }),
-    check(index, data) {
-      const document = (data as { databasesGetDocument: DocumentData }).databasesGetDocument;
-      const { id, category, score, title } = seedDocument(index);
-      expectEqual(`document ${id}`, { _id: document._id, ...(JSON.parse(document.data) as object) }, { _id: id, category, score, title });
-    },
+    check: (index, data) =>
+      expectEqual(`document ${documentId(index)}`, answered((data as { databasesGetDocument: DocumentData }).databasesGetDocument), seeded(index)),
   });
 }
 
@@ -98,7 +103,7 @@ function listDocuments(collection: BenchCollection, withTotal: boolean, countLim
     check(category, data) {
       const list = (data as { databasesListDocuments: { total?: number; documents: DocumentData[] } }).databasesListDocuments;
       const what = `page of ${categoryName(category)} by score desc over ${size} documents`;
-      expectEqual(`${what}: IDs`, list.documents.map((d) => d._id), topScoredIds(size, category, PAGE_SIZE));
+      expectEqual(`${what}: documents`, list.documents.map(answered), topScoredIndexes(size, category, PAGE_SIZE).map(seeded));
       if (withTotal) expectEqual(`${what}: total`, list.total, Math.min(categorySize(size, category), countLimit));
     },
   });

@@ -10,24 +10,25 @@ export interface BenchOptions {
 }
 
 const SMALL_SIZE = 10_000;
-const DEFAULTS = { docs: 100_000, duration: 8, warmup: 2, connections: 10 };
+const DEFAULTS = { docs: 100_000, duration: 8, warmup: 3, connections: 10 };
 
 export const USAGE = `Usage: npm run bench -- [options]
   --docs N          documents in the large collection, compared with a 10000-document one (default ${DEFAULTS.docs})
   --sizes A,B,...   every collection size to seed and measure instead (the smallest and largest are compared)
   --duration S      seconds of load per case (default ${DEFAULTS.duration})
-  --warmup S        seconds of discarded load before each case (default ${DEFAULTS.warmup})
+  --warmup S        seconds of discarded load before each case, three times as long on a fresh server (default ${DEFAULTS.warmup})
   --connections N   concurrent connections (default ${DEFAULTS.connections})
 PostgreSQL runs on BENCH_DATABASE_URL, else TEST_DATABASE_URL, else postgresql://postgres@127.0.0.1:5432/test.`;
 
 export class UsageError extends Error {}
 
-function positiveInteger(name: string, raw: string | undefined, fallback: number): number {
-  if (raw === undefined) return fallback;
+function positiveInteger(name: string, raw: string): number {
   const value = Number(raw);
   if (!Number.isSafeInteger(value) || value < 1) throw new UsageError(`${name} must be a positive integer, got ${JSON.stringify(raw)}`);
   return value;
 }
+
+const optionalInteger = (name: string, raw: string | undefined, fallback: number): number => (raw === undefined ? fallback : positiveInteger(name, raw));
 
 export function parseOptions(argv: string[]): BenchOptions | 'help' {
   const { values } = parseArgs({
@@ -45,16 +46,16 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
   if (values.docs !== undefined && values.sizes !== undefined) throw new UsageError('give either --docs or --sizes, not both');
 
   const sizes = values.sizes
-    ? values.sizes.split(',').map((size) => positiveInteger('--sizes', size.trim(), 0))
-    : [SMALL_SIZE, positiveInteger('--docs', values.docs, DEFAULTS.docs)];
+    ? values.sizes.split(',').map((size) => positiveInteger('--sizes', size.trim()))
+    : [SMALL_SIZE, optionalInteger('--docs', values.docs, DEFAULTS.docs)];
   const distinct = [...new Set(sizes)].sort((a, b) => a - b);
   if (distinct.length < 2) throw new UsageError('at least two different collection sizes are needed for the scaling comparison');
 
   return {
     sizes: distinct,
-    durationSeconds: positiveInteger('--duration', values.duration, DEFAULTS.duration),
-    warmupSeconds: positiveInteger('--warmup', values.warmup, DEFAULTS.warmup),
-    connections: positiveInteger('--connections', values.connections, DEFAULTS.connections),
+    durationSeconds: optionalInteger('--duration', values.duration, DEFAULTS.duration),
+    warmupSeconds: optionalInteger('--warmup', values.warmup, DEFAULTS.warmup),
+    connections: optionalInteger('--connections', values.connections, DEFAULTS.connections),
   };
 }
 

@@ -5,12 +5,8 @@ const DEFAULT_ADMIN_URL = 'postgresql://postgres@127.0.0.1:5432/test';
 const CONNECT_TIMEOUT_MS = 3000;
 
 /** The PostgreSQL server the benchmark creates its throwaway database on. */
-export function postgresAdminUrl(env: NodeJS.ProcessEnv = process.env): { url: string; variable: string | null } {
-  for (const variable of ['BENCH_DATABASE_URL', 'TEST_DATABASE_URL']) {
-    const url = env[variable];
-    if (url) return { url, variable };
-  }
-  return { url: DEFAULT_ADMIN_URL, variable: null };
+export function postgresAdminUrl(env: NodeJS.ProcessEnv = process.env): string {
+  return env['BENCH_DATABASE_URL'] || env['TEST_DATABASE_URL'] || DEFAULT_ADMIN_URL;
 }
 
 /** A URL fit to print: without its password. */

@@ -5,7 +5,7 @@ import { createAdapterFactory } from '../../src/db/migrations/adapter-factory.ts
 import { runAdminStatement, withDatabase } from '../../src/db/migrations/postgres-adapter.ts';
 import { redactUrl } from '../../src/db/migrations/redact-url.ts';
 import { SchemaEngineError } from '../../src/db/migrations/session.ts';
-import { sqliteFilePath } from '../../src/db/migrations/sqlite-adapter.ts';
+import { sqliteFilePath } from '../../src/db/sqlite-file.ts';
 
 /**
  * What the CLI passes as `--datasource`, from the Prisma config. A `shadowDatabaseUrl` there is ignored: shadow

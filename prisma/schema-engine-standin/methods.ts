@@ -3,7 +3,7 @@
 import { providerOf } from '../../src/config.ts';
 import type { SchemaEngine } from '../../src/db/migrations/engine.ts';
 import { isMigrationsTableMissing } from '../../src/db/migrations/session.ts';
-import { sqliteFilePath } from '../../src/db/migrations/sqlite-adapter.ts';
+import { sqliteFilePath } from '../../src/db/sqlite-file.ts';
 import { createDatabase } from './database.ts';
 
 export type Method = (params: unknown) => Promise<unknown>;

@@ -1,5 +1,3 @@
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { SqlDriverAdapter, SqlDriverAdapterFactory, Transaction } from '@prisma/driver-adapter-utils';
 import type { PrismaClient } from '../generated/sqlite/client.ts';
@@ -8,6 +6,7 @@ import { openPgChangeChannel, type ChangeChannel } from './pg-change-channel.ts'
 import { PgExecutor } from './pg-executor.ts';
 import type { SqlExecutor } from './sql.ts';
 import { SqliteExecutor } from './sqlite-executor.ts';
+import { ensureSqliteDirectory } from './sqlite-file.ts';
 import { TransactionGate } from './transaction-gate.ts';
 
 /**
@@ -30,22 +29,14 @@ export async function openDatabase(url: string, dialect: Dialect): Promise<Datab
   return dialect === 'sqlite' ? openSqlite(url) : openPostgres(url);
 }
 
-/** `file:./data/gateway.db` → absolute path (relative to the working directory, as Prisma resolves it). */
-export function sqliteFilePath(url: string): string {
-  const path = url.replace(/^file:/, '').replace(/\?.*$/, '');
-  return path === ':memory:' ? path : resolve(path);
-}
-
 async function openSqlite(url: string): Promise<Database> {
   const [{ PrismaBetterSqlite3 }, { PrismaClient }] = await Promise.all([
     import('@prisma/adapter-better-sqlite3'),
     import('../generated/sqlite/client.ts'),
   ]);
-  const path = sqliteFilePath(url);
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-
+  ensureSqliteDirectory(url);
   const gate = new TransactionGate();
-  const inner = new PrismaBetterSqlite3({ url: `file:${path}`, timeout: 5000 });
+  const inner = new PrismaBetterSqlite3({ url, timeout: 5000 });
   let connection: BetterSqlite3.Database | undefined;
   const factory: SqlDriverAdapterFactory = {
     provider: inner.provider,

@@ -22,11 +22,6 @@ class StatementCache {
     this.statements.set(sql, statement);
     return statement;
   }
-
-  /** DDL can invalidate prepared statements' column lists; start afresh after schema changes. */
-  clear(): void {
-    this.statements.clear();
-  }
 }
 
 /** SqlExecutor over the process's single better-sqlite3 connection. */

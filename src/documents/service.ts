@@ -106,8 +106,8 @@ async function mapConflicts<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-function parse(ctx: DocumentContext, shape: CollectionShape, queries: readonly string[] | null | undefined, defaultLimit?: number): ParsedQueries {
-  return parseQueries(queries, shape, { maxLimit: ctx.limits.maxListLimit, ...(defaultLimit ? { defaultLimit } : {}) });
+function parse(ctx: DocumentContext, shape: CollectionShape, queries: readonly string[] | null | undefined): ParsedQueries {
+  return parseQueries(queries, shape, { maxLimit: ctx.limits.maxListLimit });
 }
 
 export async function getDocument(ctx: DocumentContext, args: DocumentAddress & { queries?: readonly string[] | null }): Promise<DocumentOut> {

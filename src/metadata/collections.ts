@@ -8,7 +8,7 @@ import { insertAttribute, MAX_ATTRIBUTES } from './attributes.ts';
 import { onUniqueViolation, requireCollection, requireDatabase, timestamp, type Catalog } from './catalog.ts';
 import { insertIndex, validateIndex, type IndexInput } from './indexes.ts';
 import { metadataListArgs, runMetadataList } from './list-queries.ts';
-import type { AttributeRecord, CollectionRow, IndexRecord } from './records.ts';
+import { loadedCollection, type AttributeRecord, type IndexRecord } from './records.ts';
 
 const FIELDS = { $id: 'id', name: 'name', enabled: 'enabled', documentSecurity: 'documentSecurity', $createdAt: 'createdAt', $updatedAt: 'updatedAt' };
 
@@ -25,13 +25,17 @@ export async function listCollections(catalog: Catalog, databaseId: string, quer
   const args = metadataListArgs(queries, FIELDS);
   const scope = { databaseSequence: database.sequence, ...(search ? { OR: [{ name: { contains: search } }, { id: { contains: search } }] } : {}) };
   const prisma = catalog.db.prisma;
-  const rows = await runMetadataList<CollectionRow>(
+  // Attributes and indexes come in the same query: a page of collections costs one round trip, not one each.
+  const rows = await runMetadataList(
     args,
     scope,
-    (q) => prisma.collection.findMany(q),
+    (q) => prisma.collection.findMany({ ...q, include: { attributes: { orderBy: { sequence: 'asc' } }, indexes: { orderBy: { sequence: 'asc' } } } }),
     async (id) => (await prisma.collection.findUnique({ where: { databaseSequence_id: { databaseSequence: database.sequence, id } } }))?.sequence ?? null,
   );
-  return { rows, count: (cap: number) => prisma.collection.count({ where: { ...scope, ...args.where }, take: cap }) };
+  return {
+    rows: rows.map(({ attributes, indexes, ...collection }) => loadedCollection(database, collection, attributes, indexes)),
+    count: (cap: number) => prisma.collection.count({ where: { ...scope, ...args.where }, take: cap }),
+  };
 }
 
 /** An attribute as given inside createCollection's `attributes` (Appwrite's attribute model, as JSON). */

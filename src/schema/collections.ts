@@ -1,5 +1,5 @@
 import { createCollection, deleteCollection, getCollection, listCollections, updateCollection } from '../metadata/collections.ts';
-import type { CollectionRow, LoadedCollection } from '../metadata/records.ts';
+import type { LoadedCollection } from '../metadata/records.ts';
 import type { Builder } from './builder.ts';
 import { authorize, collectionArgs, listArgs, listed, statusOk, type Listed } from './common.ts';
 import type { SchemaRefs } from './refs.ts';
@@ -34,11 +34,11 @@ export function addCollectionSchema(builder: Builder, refs: SchemaRefs) {
     }),
   });
 
-  const CollectionList = builder.objectRef<Listed<LoadedCollection | CollectionRow>>('CollectionList').implement({
+  const CollectionList = builder.objectRef<Listed<LoadedCollection>>('CollectionList').implement({
     description: 'A page of collections.',
     fields: (t) => ({
       total: t.int({ description: 'Number of collections that match the queries (counted up to the count limit).', resolve: (l) => l.total() }),
-      collections: t.field({ type: [Collection], description: 'The collections of this page.', resolve: (l) => l.items as LoadedCollection[] }),
+      collections: t.field({ type: [Collection], description: 'The collections of this page.', resolve: (l) => l.items }),
     }),
   });
 
@@ -48,11 +48,8 @@ export function addCollectionSchema(builder: Builder, refs: SchemaRefs) {
       description: 'List the collections of a database.',
       args: { databaseId: t.arg.string({ required: true, description: 'Database ID.' }), ...listArgs(t.arg), search: t.arg.string({ required: false, description: 'Text to look for in names and IDs.' }) },
       resolve: async (_, args, context) => {
-        const catalog = authorize(context, 'collections.read');
-        const { rows, count } = await listCollections(catalog, args.databaseId, args.queries, args.search);
-        // Each listed collection comes with its attributes and indexes, from the collection cache.
-        const loaded = await Promise.all(rows.map((row) => getCollection(catalog, args.databaseId, row.id)));
-        return listed(loaded, count, context, args.total);
+        const { rows, count } = await listCollections(authorize(context, 'collections.read'), args.databaseId, args.queries, args.search);
+        return listed(rows, count, context, args.total);
       },
     }),
     databasesGetCollection: t.field({

@@ -1,17 +1,7 @@
 /** Driver adapter factory for the schema engine on SQLite (better-sqlite3). */
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
-
-/**
- * The file behind a SQLite URL (`file:./data/gateway.db` → `./data/gateway.db`, relative to the working
- * directory, as the adapter opens it), or undefined for an in-memory database.
- */
-export function sqliteFilePath(url: string): string | undefined {
-  const path = url.replace(/^file:/, '');
-  return path === '' || path === ':memory:' ? undefined : path;
-}
+import { ensureSqliteDirectory } from '../sqlite-file.ts';
 
 export function createSqliteAdapterFactory(url: string): SqlMigrationAwareDriverAdapterFactory {
   const base = new PrismaBetterSqlite3({ url });
@@ -19,9 +9,7 @@ export function createSqliteAdapterFactory(url: string): SqlMigrationAwareDriver
     provider: base.provider,
     adapterName: base.adapterName,
     async connect() {
-      const file = sqliteFilePath(url);
-      // better-sqlite3 creates the file but not its directory (a fresh checkout has no data/).
-      if (file !== undefined) mkdirSync(dirname(file), { recursive: true });
+      ensureSqliteDirectory(url);
       return acceptMultiStatementRaw(await base.connect());
     },
     async connectToShadowDb() {

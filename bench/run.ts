@@ -1,0 +1,110 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Cleanup } from './cleanup.ts';
+import type { LoadSettings } from './load.ts';
+import { measureServer } from './measure-server.ts';
+import { baselineOperation } from './operations.ts';
+import { optionArgs, parseOptions, USAGE, UsageError, type BenchOptions } from './options.ts';
+import { createPostgresDatabase, postgresAdminUrl, redactedUrl } from './postgres-database.ts';
+import { benchmarkProvider, type ProviderResults } from './provider-bench.ts';
+import { renderReport } from './report.ts';
+import type { CaseResult } from './results.ts';
+import { startBaselineProcess } from './server-processes.ts';
+import { evaluateTargets } from './targets.ts';
+
+/**
+ * `npm run bench`: the bare-Yoga baseline, then SQLite, then PostgreSQL (when reachable), each seeded with
+ * one collection per size; writes bench/RESULTS.md and prints it.
+ */
+
+const RESULTS_PATH = fileURLToPath(new URL('RESULTS.md', import.meta.url));
+/** The baseline ignores it; sent so that both servers get requests of the same shape. */
+const BASELINE_API_KEY = 'unused';
+
+function readOptions(): BenchOptions | null {
+  try {
+    const options = parseOptions(process.argv.slice(2));
+    if (options !== 'help') return options;
+    console.log(USAGE);
+  } catch (error) {
+    const isUsage = error instanceof UsageError || (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS');
+    if (!isUsage) throw error;
+    console.error(`${(error as Error).message}\n\n${USAGE}`);
+    process.exitCode = 2;
+  }
+  return null;
+}
+
+async function measureBaseline(settings: LoadSettings, cleanup: Cleanup): Promise<CaseResult[]> {
+  console.log('Baseline: bare graphql-yoga');
+  const baseline = await startBaselineProcess();
+  cleanup.add(baseline.stop);
+  const cases = await measureServer({ server: baseline, apiKey: BASELINE_API_KEY }, null, [{ size: null, operation: baselineOperation() }], settings);
+  await baseline.stop();
+  return cases;
+}
+
+/** PostgreSQL's results and the server they ran on, or why it was skipped. */
+async function benchmarkPostgres(options: BenchOptions, workDir: string, cleanup: Cleanup): Promise<{ results: ProviderResults; adminUrl: string } | { skipped: string }> {
+  const admin = postgresAdminUrl();
+  const database = await createPostgresDatabase(admin);
+  if ('unreachable' in database) {
+    return { skipped: `PostgreSQL skipped: ${redactedUrl(admin)} is unreachable (${database.unreachable}); BENCH_DATABASE_URL or TEST_DATABASE_URL choose the server` };
+  }
+  cleanup.add(database.drop);
+  const results = await benchmarkProvider('postgresql', database.url, join(workDir, 'postgresql'), options.sizes, options, cleanup);
+  return { results, adminUrl: admin };
+}
+
+async function bench(options: BenchOptions, cleanup: Cleanup): Promise<void> {
+  const startedAt = new Date();
+  const workDir = await mkdtemp(join(tmpdir(), 'gateway-bench-'));
+  cleanup.add(() => rm(workDir, { recursive: true, force: true }));
+
+  const baseline = await measureBaseline(options, cleanup);
+  const providers = [await benchmarkProvider('sqlite', `file:${join(workDir, 'gateway.db')}`, join(workDir, 'sqlite'), options.sizes, options, cleanup)];
+  const postgres = await benchmarkPostgres(options, workDir, cleanup);
+  let command = `npm run bench -- ${optionArgs(options)}`;
+  const notes: string[] = [];
+  if ('skipped' in postgres) {
+    console.log(postgres.skipped);
+    notes.push(postgres.skipped);
+  } else {
+    providers.push(postgres.results);
+    command = `BENCH_DATABASE_URL=${redactedUrl(postgres.adminUrl)} ${command}`;
+  }
+
+  const cases = [...baseline, ...providers.flatMap((p) => p.cases)];
+  const report = renderReport({
+    settings: options,
+    databaseVersions: providers.map((p) => p.databaseVersion),
+    cases,
+    seeding: providers.flatMap((p) => p.seeding),
+    targets: evaluateTargets(cases, options.sizes),
+    notes,
+    command,
+    startedAt,
+    runSeconds: (Date.now() - startedAt.getTime()) / 1000,
+  });
+  await writeFile(RESULTS_PATH, report);
+  console.log(`\n${report}`);
+
+  const failed = cases.filter((c) => c.load.errors > 0 || c.load.non2xx > 0);
+  if (failed.length) {
+    console.error(`${failed.length} case(s) had failed requests under load: their numbers are not valid`);
+    process.exitCode = 1;
+  }
+}
+
+const options = readOptions();
+if (options) {
+  const cleanup = new Cleanup();
+  cleanup.runOnSignals();
+  try {
+    await bench(options, cleanup);
+  } finally {
+    await cleanup.run();
+  }
+}
