@@ -17,6 +17,8 @@ export interface RunReport {
   /** The command that reproduces the run. */
   command: string;
   startedAt: Date;
+  /** 1-minute load average when the run started: other work on the machine skews every number. */
+  loadBefore: number;
   runSeconds: number;
 }
 
@@ -56,7 +58,7 @@ Written by \`npm run bench\` (bench/run.ts); every run overwrites this file.
 
 - Machine: ${machineLine()}
 - Databases: ${report.databaseVersions.join(', ')}
-- Date: ${report.startedAt.toISOString()}; the whole run took ${minutesAndSeconds(report.runSeconds)}
+- Date: ${report.startedAt.toISOString()}; the whole run took ${minutesAndSeconds(report.runSeconds)}; load average before it: ${report.loadBefore.toFixed(2)}
 - Load: autocannon, ${settings.connections} connections, ${settings.durationSeconds} s per case after a ${settings.warmupSeconds} s warm-up \
 (a freshly started server first gets ${settings.warmupSeconds * SERVER_WARMUP_FACTOR} s of all its cases' requests mixed); each server runs in its own process \
 (gateway: \`node --import tsx src/main.ts\`, LOG_LEVEL=info, NODE_ENV=production)

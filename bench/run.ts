@@ -1,5 +1,5 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Cleanup } from './cleanup.ts';
@@ -60,6 +60,7 @@ async function benchmarkPostgres(options: BenchOptions, workDir: string, cleanup
 
 async function bench(options: BenchOptions, cleanup: Cleanup): Promise<void> {
   const startedAt = new Date();
+  const [loadBefore = 0] = loadavg();
   const workDir = await mkdtemp(join(tmpdir(), 'gateway-bench-'));
   cleanup.add(() => rm(workDir, { recursive: true, force: true }));
 
@@ -86,6 +87,7 @@ async function bench(options: BenchOptions, cleanup: Cleanup): Promise<void> {
     notes,
     command,
     startedAt,
+    loadBefore,
     runSeconds: (Date.now() - startedAt.getTime()) / 1000,
   });
   await writeFile(RESULTS_PATH, report);
