@@ -108,11 +108,10 @@ export function createIndexStatements(
   }
 
   const terms = columns.map((column, i) => orderTerm(dialect, column, index.orders[i] ?? 'asc'));
-  // PostgreSQL: a trailing _sequence makes the index deliver the (order…, _sequence) tie-break order lists use,
-  // so LIMIT queries stop early. SQLite gets this for free: the rowid ends every index. Not on unique indexes:
-  // it would make every row unique.
+  // Lists break ties by _sequence; with it ending the index (ascending, like SQLite's implicit rowid) the index
+  // delivers the whole ORDER BY and LIMIT queries stop early. Not on unique indexes: it would make every row unique.
   if (dialect === 'postgresql' && index.type !== 'unique' && !columns.includes('_sequence')) {
-    terms.push(orderTerm(dialect, '_sequence', index.orders[columns.length - 1] ?? 'asc'));
+    terms.push(orderTerm(dialect, '_sequence', 'asc'));
   }
   const unique = index.type === 'unique' ? 'UNIQUE ' : '';
   return [`CREATE ${unique}INDEX ${quoteIdent(name)} ON ${table} (${terms.join(', ')})`];

@@ -46,15 +46,18 @@ describe.each(PROVIDERS)('indexes created through the API serve list queries on 
     const queries = [q('equal', 'kind', ['k7']), q('orderDesc', 'score'), q('limit', undefined, [10])];
     const text = await plan(queries);
     expect(text).toMatch(/c\d+_i\d+/);
-    expect(text).not.toMatch(/TEMP B-TREE FOR ORDER BY|Sort\b/);
+    expect(text).not.toMatch(/TEMP B-TREE|Sort\b/);
     const listed = await t.ok('query($q: [String!]) { databasesListDocuments(databaseId: "db", collectionId: "events", queries: $q) { total documents { data } } }', { q: queries });
     const scores = listed.databasesListDocuments.documents.map((d: { data: string }) => JSON.parse(d.data).score);
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
     expect(listed.databasesListDocuments.total).toBe(ROWS / 50);
   });
 
-  it('pages with a cursor along the index', async () => {
-    const text = await plan([q('equal', 'kind', ['k7']), q('orderDesc', 'score'), q('cursorAfter', undefined, ['e7']), q('limit', undefined, [10])]);
-    expect(text).toMatch(/c\d+_i\d+/);
+  it('pages with a cursor along the index, in both directions', async () => {
+    for (const [order, cursor] of [['orderDesc', 'cursorAfter'], ['orderDesc', 'cursorBefore'], ['orderAsc', 'cursorAfter'], ['orderAsc', 'cursorBefore']] as const) {
+      const text = await plan([q('equal', 'kind', ['k7']), q(order, 'score'), q(cursor, undefined, ['e7']), q('limit', undefined, [10])]);
+      expect(text, `${order} ${cursor}`).toMatch(/c\d+_i\d+/);
+      expect(text, `${order} ${cursor}`).not.toMatch(/TEMP B-TREE|Sort\b/);
+    }
   });
 });

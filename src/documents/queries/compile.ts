@@ -212,16 +212,32 @@ const flip = (order: IndexOrder): IndexOrder => (order === 'asc' ? 'desc' : 'asc
 
 /**
  * The ORDER BY keys. `_sequence` ends them unless already there: it makes the order total, so a cursor
- * position is exact. It takes the last order's direction so one composite index, scanned forwards or
- * backwards, serves the whole ORDER BY. Reading before a cursor reverses every key.
+ * position is exact. Every index ends with `_sequence` ascending (SQLite's rowid; a trailing column on
+ * PostgreSQL), so an index read forwards yields ties in ascending sequence and read backwards in descending:
+ * the tie-break follows the direction the index holding the last ordered key is read in, and that one index
+ * serves the whole ORDER BY. Reading before a cursor reverses every key.
  */
 function sortKeys(collection: CollectionShape, orders: OrderBy[], reversed: boolean): SortKey[] {
   const keys = orders.map(({ key, order }): SortKey => {
     const field = fieldOf(collection, key);
     return { column: field.column, order, nullable: field.nullable };
   });
-  if (!keys.some((key) => key.column === SEQUENCE)) keys.push({ column: SEQUENCE, order: keys.at(-1)?.order ?? 'asc', nullable: false });
+  const last = orders.at(-1);
+  if (!keys.some((key) => key.column === SEQUENCE)) {
+    const readForwards = !last || last.order === declaredOrder(collection, last.key);
+    keys.push({ column: SEQUENCE, order: readForwards ? 'asc' : 'desc', nullable: false });
+  }
   return reversed ? keys.map((key) => ({ ...key, order: flip(key.order) })) : keys;
+}
+
+/** The order a key/unique index declares for `key` (the first such index holding it); ascending without one. */
+function declaredOrder(collection: CollectionShape, key: string): IndexOrder {
+  for (const index of collection.indexes) {
+    if (index.type === 'fulltext') continue;
+    const position = index.attributes.indexOf(key);
+    if (position >= 0) return index.orders[position] ?? 'asc';
+  }
+  return 'asc';
 }
 
 /**
