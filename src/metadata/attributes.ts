@@ -85,16 +85,12 @@ export async function listAttributes(catalog: Catalog, databaseId: string, colle
   const args = metadataListArgs(queries, { key: 'key', type: 'type', size: 'size', required: 'required', array: 'array', status: 'status' });
   const collectionSequence = loaded.collection.sequence;
   const prisma = catalog.db.prisma;
-  const rows = await runMetadataList(
-    args,
-    { collectionSequence },
-    (q) => prisma.attribute.findMany(q),
-    async (key) => (await prisma.attribute.findUnique({ where: { collectionSequence_key: { collectionSequence, key } } }))?.sequence ?? null,
-  );
-  return {
-    rows: rows.map(decodeAttribute),
-    count: (cap: number) => prisma.attribute.count({ where: { collectionSequence, ...args.where }, take: cap }),
-  };
+  const { rows, count } = await runMetadataList(args, { collectionSequence }, {
+    find: (q) => prisma.attribute.findMany(q),
+    count: (q) => prisma.attribute.count(q),
+    sequenceOf: async (key) => (await prisma.attribute.findUnique({ where: { collectionSequence_key: { collectionSequence, key } } }))?.sequence ?? null,
+  });
+  return { rows: rows.map(decodeAttribute), count };
 }
 
 export async function getAttribute(catalog: Catalog, databaseId: string, collectionId: string, key: string): Promise<AttributeRecord> {

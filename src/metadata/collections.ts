@@ -26,16 +26,12 @@ export async function listCollections(catalog: Catalog, databaseId: string, quer
   const scope = { databaseSequence: database.sequence, ...(search ? { OR: [{ name: { contains: search } }, { id: { contains: search } }] } : {}) };
   const prisma = catalog.db.prisma;
   // Attributes and indexes come in the same query: a page of collections costs one round trip, not one each.
-  const rows = await runMetadataList(
-    args,
-    scope,
-    (q) => prisma.collection.findMany({ ...q, include: { attributes: { orderBy: { sequence: 'asc' } }, indexes: { orderBy: { sequence: 'asc' } } } }),
-    async (id) => (await prisma.collection.findUnique({ where: { databaseSequence_id: { databaseSequence: database.sequence, id } } }))?.sequence ?? null,
-  );
-  return {
-    rows: rows.map(({ attributes, indexes, ...collection }) => loadedCollection(database, collection, attributes, indexes)),
-    count: (cap: number) => prisma.collection.count({ where: { ...scope, ...args.where }, take: cap }),
-  };
+  const { rows, count } = await runMetadataList(args, scope, {
+    find: (q) => prisma.collection.findMany({ ...q, include: { attributes: { orderBy: { sequence: 'asc' } }, indexes: { orderBy: { sequence: 'asc' } } } }),
+    count: (q) => prisma.collection.count(q),
+    sequenceOf: async (id) => (await prisma.collection.findUnique({ where: { databaseSequence_id: { databaseSequence: database.sequence, id } } }))?.sequence ?? null,
+  });
+  return { rows: rows.map(({ attributes, indexes, ...collection }) => loadedCollection(database, collection, attributes, indexes)), count };
 }
 
 /** An attribute as given inside createCollection's `attributes` (Appwrite's attribute model, as JSON). */

@@ -16,13 +16,11 @@ export async function listDatabases(catalog: Catalog, queries: readonly string[]
   const args = metadataListArgs(queries, FIELDS);
   const scope = search ? { OR: [{ name: { contains: search } }, { id: { contains: search } }] } : {};
   const prisma = catalog.db.prisma;
-  const rows = await runMetadataList<DatabaseRow>(
-    args,
-    scope,
-    (q) => prisma.database.findMany(q),
-    async (id) => (await prisma.database.findUnique({ where: { id }, select: { sequence: true } }))?.sequence ?? null,
-  );
-  return { rows, count: (cap: number) => prisma.database.count({ where: { ...scope, ...args.where }, take: cap }) };
+  return runMetadataList<DatabaseRow>(args, scope, {
+    find: (q) => prisma.database.findMany(q),
+    count: (q) => prisma.database.count(q),
+    sequenceOf: async (id) => (await prisma.database.findUnique({ where: { id }, select: { sequence: true } }))?.sequence ?? null,
+  });
 }
 
 export async function createDatabase(catalog: Catalog, input: { databaseId: string; name: string; enabled?: boolean | null }) {

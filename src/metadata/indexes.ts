@@ -122,16 +122,12 @@ export async function listIndexes(catalog: Catalog, databaseId: string, collecti
   const args = metadataListArgs(queries, { key: 'key', type: 'type', status: 'status', $createdAt: 'createdAt', $updatedAt: 'updatedAt' });
   const collectionSequence = loaded.collection.sequence;
   const prisma = catalog.db.prisma;
-  const rows = await runMetadataList(
-    args,
-    { collectionSequence },
-    (q) => prisma.index.findMany(q),
-    async (key) => (await prisma.index.findUnique({ where: { collectionSequence_key: { collectionSequence, key } } }))?.sequence ?? null,
-  );
-  return {
-    rows: rows.map(decodeIndex),
-    count: (cap: number) => prisma.index.count({ where: { collectionSequence, ...args.where }, take: cap }),
-  };
+  const { rows, count } = await runMetadataList(args, { collectionSequence }, {
+    find: (q) => prisma.index.findMany(q),
+    count: (q) => prisma.index.count(q),
+    sequenceOf: async (key) => (await prisma.index.findUnique({ where: { collectionSequence_key: { collectionSequence, key } } }))?.sequence ?? null,
+  });
+  return { rows: rows.map(decodeIndex), count };
 }
 
 export async function getIndex(catalog: Catalog, databaseId: string, collectionId: string, key: string): Promise<IndexRecord> {

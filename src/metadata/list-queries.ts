@@ -54,17 +54,22 @@ export function metadataListArgs(queries: readonly string[] | null | undefined, 
       if (values.length !== 1) throw invalid(`${method} takes exactly one value`);
       return values[0]!;
     };
+    const some = () => {
+      if (values.length === 0) throw invalid(`${method} needs at least one value`);
+      return values;
+    };
     const count = () => {
       const n = single();
       if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw invalid(`${method} must be a non-negative integer`);
       return n;
     };
     switch (method) {
+      // OR/NOT of plain equalities rather than `in`, which Prisma has no boolean form of.
       case 'equal':
-        conditions.push({ [field()]: { in: values } });
+        conditions.push({ OR: some().map((value) => ({ [field()]: value })) });
         break;
       case 'notEqual':
-        conditions.push({ [field()]: { notIn: values } });
+        conditions.push({ NOT: some().map((value) => ({ [field()]: value })) });
         break;
       case 'startsWith':
         conditions.push({ [field()]: { startsWith: single() } });
@@ -99,27 +104,32 @@ export function metadataListArgs(queries: readonly string[] | null | undefined, 
   return args;
 }
 
+type PrismaListQuery = { where: Record<string, unknown>; orderBy: Record<string, 'asc' | 'desc'>[]; take: number; skip: number; cursor?: { sequence: number } };
+
+/** How to read one metadata model: page, count, and find a cursor row's sequence. */
+export interface MetadataModel<Row> {
+  find(query: PrismaListQuery): Promise<Row[]>;
+  count(query: { where: Record<string, unknown>; take: number }): Promise<number>;
+  sequenceOf(id: string): Promise<number | null>;
+}
+
 /**
- * Runs a metadata list: `find` receives Prisma findMany arguments. A cursor is resolved to its row's sequence
- * (unknown cursor → general_cursor_not_found); cursorBefore reads backwards and flips the page.
+ * Runs a metadata list within `scope` (e.g. one collection's attributes). A cursor is resolved to its row's
+ * sequence (unknown cursor → general_cursor_not_found); cursorBefore reads backwards and flips the page. The
+ * count is deferred: it runs only if `total` is asked for, bounded by the cap.
  */
 export async function runMetadataList<Row>(
   args: MetadataListArgs,
   scope: Record<string, unknown>,
-  find: (query: { where: Record<string, unknown>; orderBy: Record<string, 'asc' | 'desc'>[]; take: number; skip: number; cursor?: { sequence: number } }) => Promise<Row[]>,
-  resolveCursor: (id: string) => Promise<number | null>,
-): Promise<Row[]> {
+  model: MetadataModel<Row>,
+): Promise<{ rows: Row[]; count: (cap: number) => Promise<number> }> {
   const where = { ...scope, ...args.where };
-  if (!args.cursorId) return find({ where, orderBy: args.orderBy, take: args.take, skip: args.skip });
-  const sequence = await resolveCursor(args.cursorId);
-  if (sequence === null) throw new AppwriteError('general_cursor_not_found', `Cursor not found: document "${args.cursorId}" does not exist`);
+  const count = (cap: number) => model.count({ where, take: cap });
+  if (!args.cursorId) return { rows: await model.find({ where, orderBy: args.orderBy, take: args.take, skip: args.skip }), count };
+  const sequence = await model.sequenceOf(args.cursorId);
+  if (sequence === null) throw new AppwriteError('general_cursor_not_found', `Cursor not found: "${args.cursorId}" does not exist`);
   const before = args.cursorDirection === 'before';
-  const rows = await find({
-    where,
-    orderBy: before ? args.orderBy.map((o) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, v === 'asc' ? 'desc' : 'asc']))) : args.orderBy,
-    take: args.take,
-    skip: args.skip + 1,
-    cursor: { sequence },
-  });
-  return before ? rows.reverse() : rows;
+  const flipped = args.orderBy.map((o) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, v === 'asc' ? 'desc' : 'asc'])) as Record<string, 'asc' | 'desc'>);
+  const rows = await model.find({ where, orderBy: before ? flipped : args.orderBy, take: args.take, skip: args.skip + 1, cursor: { sequence } });
+  return { rows: before ? rows.reverse() : rows, count };
 }

@@ -20,6 +20,13 @@ describe.each(PROVIDERS)('databases, collections, attributes and indexes on %s',
     await t.ok('mutation { databasesCreate(databaseId: "blog", name: "Blog", enabled: false) { _id } }');
     const list = await t.ok(`query($q: [String!]) { databasesList(queries: $q) { total databases { _id } } }`, { q: [q('orderDesc', 'name')] });
     expect(list.databasesList).toEqual({ total: 2, databases: [{ _id: 'shop' }, { _id: 'blog' }] });
+    const page = (queries: string[]) => t.gql(`query($q: [String!]) { databasesList(queries: $q) { total databases { _id } } }`, { q: queries });
+    expect((await page([q('limit', undefined, [1])])).data.databasesList).toEqual({ total: 2, databases: [{ _id: 'shop' }] });
+    expect((await page([q('cursorAfter', undefined, ['shop'])])).data.databasesList.databases).toEqual([{ _id: 'blog' }]);
+    expect((await page([q('cursorBefore', undefined, ['blog'])])).data.databasesList.databases).toEqual([{ _id: 'shop' }]);
+    expect((await page([q('equal', 'enabled', [false])])).data.databasesList).toEqual({ total: 1, databases: [{ _id: 'blog' }] });
+    expect((await page([q('cursorAfter', undefined, ['nope'])])).errors?.[0]?.extensions?.type).toBe('general_cursor_not_found');
+    expect((await page([q('search', 'name', ['x'])])).errors?.[0]?.extensions?.type).toBe('general_query_invalid');
     const searched = await t.ok('{ databasesList(search: "Blo") { total databases { _id } } }');
     expect(searched.databasesList.databases).toEqual([{ _id: 'blog' }]);
     const updated = await t.ok('mutation { databasesUpdate(databaseId: "blog", name: "Journal", enabled: true) { name enabled } }');
@@ -87,6 +94,10 @@ describe.each(PROVIDERS)('databases, collections, attributes and indexes on %s',
     });
     const listed = await t.ok('{ databasesListAttributes(databaseId: "shop", collectionId: "products") { total attributes { __typename key status } } }');
     expect(listed.databasesListAttributes.total).toBe(10);
+    const strings = await t.ok(`query($q: [String!]) { databasesListAttributes(databaseId: "shop", collectionId: "products", queries: $q) { total attributes { key } } }`, {
+      q: [q('equal', 'type', ['integer', 'boolean']), q('limit', undefined, [1])],
+    });
+    expect(strings.databasesListAttributes).toEqual({ total: 2, attributes: [{ key: 'stock' }] });
     expect(listed.databasesListAttributes.attributes[0]).toEqual({ __typename: 'AttributeString', key: 'name', status: 'available' });
     const one = await t.ok('{ databasesGetAttribute(databaseId: "shop", collectionId: "products", key: "stock") { __typename key ... on AttributeInteger { max } } }');
     expect(one.databasesGetAttribute).toEqual({ __typename: 'AttributeInteger', key: 'stock', max: 1000 });

@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { AppwriteError } from '../../src/errors/appwrite-error.ts';
-import { buildCollectionShape, type AttributeDef, type CollectionShape } from '../../src/documents/model.ts';
+import { buildCollectionShape, type CollectionShape } from '../../src/documents/model.ts';
 import { parseQueries } from '../../src/documents/queries/parse.ts';
-
-function attribute(sequence: number, key: string, type: AttributeDef['type'], extra: Partial<AttributeDef> = {}): AttributeDef {
-  return {
-    sequence, key, type, format: '', required: false, array: false, size: type === 'string' ? 255 : null,
-    min: null, max: null, elements: null, default: null, status: 'available', ...extra,
-  };
-}
+import { attribute, BOOK_ATTRIBUTES } from '../support/attributes.ts';
 
 const collection: CollectionShape = buildCollectionShape({
   sequence: 1,
@@ -16,14 +10,7 @@ const collection: CollectionShape = buildCollectionShape({
   databaseId: 'main',
   documentSecurity: false,
   attributes: [
-    attribute(1, 'title', 'string'),
-    attribute(2, 'count', 'integer'),
-    attribute(3, 'score', 'double'),
-    attribute(4, 'active', 'boolean'),
-    attribute(5, 'due', 'datetime'),
-    attribute(6, 'tags', 'string', { array: true }),
-    attribute(7, 'nums', 'integer', { array: true }),
-    attribute(8, 'body', 'string'),
+    ...BOOK_ATTRIBUTES,
     attribute(9, 'draft', 'string', { status: 'processing' }),
     attribute(10, 'kind', 'string', { format: 'enum', elements: ['a', 'b'] }),
   ],

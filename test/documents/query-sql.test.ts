@@ -6,11 +6,12 @@ import { SqlParams, type Dialect } from '../../src/db/dialect.ts';
 import type { SqlRow } from '../../src/db/sql.ts';
 import { encodeValue } from '../../src/documents/codec.ts';
 import { addColumnStatement, createIndexStatements, createTableStatements } from '../../src/documents/ddl.ts';
-import { buildCollectionShape, columnName, tableName, type AttributeDef, type CollectionShape, type IndexDef } from '../../src/documents/model.ts';
+import { buildCollectionShape, columnName, tableName, type CollectionShape, type IndexDef } from '../../src/documents/model.ts';
 import type { FilterNode, ParsedQueries } from '../../src/documents/queries/ast.ts';
 import { buildCountSql, buildListSql, type ListSqlOptions } from '../../src/documents/queries/compile.ts';
 import { parseQueries } from '../../src/documents/queries/parse.ts';
 import { AppwriteError } from '../../src/errors/appwrite-error.ts';
+import { attribute, BOOK_ATTRIBUTES } from '../support/attributes.ts';
 
 // ---- databases -----------------------------------------------------------------------------------------
 
@@ -54,13 +55,6 @@ async function openPostgres(url: string): Promise<TestDb> {
 
 // ---- collections and documents ---------------------------------------------------------------------------
 
-function attribute(sequence: number, key: string, type: AttributeDef['type'], array = false): AttributeDef {
-  return {
-    sequence, key, type, format: '', required: false, array, size: type === 'string' ? 255 : null,
-    min: null, max: null, elements: null, default: null, status: 'available',
-  };
-}
-
 const index = (sequence: number, type: IndexDef['type'], attributes: string[]): IndexDef => ({
   sequence, key: `i${sequence}`, type, attributes, orders: attributes.map(() => null), lengths: attributes.map(() => null),
 });
@@ -70,16 +64,7 @@ const books = buildCollectionShape({
   id: 'books',
   databaseId: 'main',
   documentSecurity: false,
-  attributes: [
-    attribute(1, 'title', 'string'),
-    attribute(2, 'count', 'integer'),
-    attribute(3, 'score', 'double'),
-    attribute(4, 'active', 'boolean'),
-    attribute(5, 'due', 'datetime'),
-    attribute(6, 'tags', 'string', true),
-    attribute(7, 'nums', 'integer', true),
-    attribute(8, 'body', 'string'),
-  ],
+  attributes: BOOK_ATTRIBUTES,
   indexes: [index(1, 'fulltext', ['body'])],
 });
 

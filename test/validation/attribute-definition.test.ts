@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AttributeDef } from '../../src/documents/model.ts';
 import { validateAttributeDefinition, type AttributeInput } from '../../src/validation/attribute-definition.ts';
 import { INT64_MAX, INT64_MIN } from '../../src/validation/values.ts';
+import { attribute } from '../support/attributes.ts';
 import { appwriteError } from './appwrite-error-matcher.ts';
 
 const KEY_RULE = "Parameter must contain at most 36 chars. Valid chars are a-z, A-Z, 0-9, period, hyphen, and underscore. Can't start with a special char";
@@ -11,23 +12,7 @@ const DATETIME_RULE = 'Value must be valid date between 0000-01-01 00:00:00 and 
 const create = (input: Partial<AttributeInput> & Pick<AttributeInput, 'kind'>) =>
   validateAttributeDefinition({ key: 'attr', required: false, ...input });
 
-function existing(overrides: Partial<AttributeDef>): AttributeDef {
-  return {
-    sequence: 7,
-    key: 'attr',
-    type: 'string',
-    format: '',
-    required: false,
-    array: false,
-    size: 10,
-    min: null,
-    max: null,
-    elements: null,
-    default: null,
-    status: 'available',
-    ...overrides,
-  };
-}
+const existing = (overrides: Partial<AttributeDef>): AttributeDef => attribute(7, 'attr', 'string', { size: 10, ...overrides });
 
 describe('keys', () => {
   it.each(['', '_private', '$id', '$createdAt', '.dot', '-dash', 'has space', 'x'.repeat(37)])('rejects the key %j', (key) => {

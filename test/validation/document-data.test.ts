@@ -2,26 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { buildCollectionShape, type AttributeDef, type CollectionShape } from '../../src/documents/model.ts';
 import { validateDocumentData } from '../../src/validation/document-data.ts';
 import { INT64_MAX, INT64_MIN } from '../../src/validation/values.ts';
+import { attribute as anAttribute } from '../support/attributes.ts';
 import { appwriteError } from './appwrite-error-matcher.ts';
 
 let nextSequence = 1;
-function attribute(key: string, overrides: Partial<AttributeDef>): AttributeDef {
-  return {
-    sequence: nextSequence++,
-    key,
-    type: 'string',
-    format: '',
-    required: false,
-    array: false,
-    size: null,
-    min: null,
-    max: null,
-    elements: null,
-    default: null,
-    status: 'available',
-    ...overrides,
-  };
-}
+const attribute = (key: string, overrides: Partial<AttributeDef>): AttributeDef =>
+  anAttribute(nextSequence++, key, overrides.type ?? 'string', { size: null, ...overrides });
 
 const people: CollectionShape = buildCollectionShape({
   sequence: 1,
