@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startGateway, type TestGateway } from '../support/gateway.ts';
 import { PROVIDERS, warnIfPostgresSkipped } from '../support/providers.ts';
 import { createBook, createBooks, DOCUMENT_FIELDS, listBooks, q } from './fixtures.ts';
@@ -197,6 +197,27 @@ describe.each(PROVIDERS)('documents API on %s', (provider) => {
       expect(back).toEqual(first);
       const unknown = await t.gql(`query($q: [String!]) { databasesListDocuments(databaseId: "db", collectionId: "list", queries: $q) { total } }`, { q: [q('cursorAfter', undefined, ['missing'])] });
       expect(unknown.errors?.[0]?.extensions?.type).toBe('general_cursor_not_found');
+    });
+
+    it('counts only when total is selected and not switched off', async () => {
+      // Observes the SQL the gateway runs (the database itself stays real).
+      const statements: string[] = [];
+      const original = t.db.sql.query.bind(t.db.sql);
+      const observed = vi.spyOn(t.db.sql, 'query').mockImplementation((sql, params) => {
+        statements.push(sql);
+        return original(sql, params);
+      });
+      try {
+        const counted = () => statements.filter((sql) => /COUNT\(/i.test(sql)).length;
+        await t.ok('{ databasesListDocuments(databaseId: "db", collectionId: "list") { documents { _id } } }');
+        expect(counted()).toBe(0);
+        await t.ok('{ databasesListDocuments(databaseId: "db", collectionId: "list", total: false) { total documents { _id } } }');
+        expect(counted()).toBe(0);
+        await t.ok('{ databasesListDocuments(databaseId: "db", collectionId: "list") { total } }');
+        expect(counted()).toBe(1);
+      } finally {
+        observed.mockRestore();
+      }
     });
 
     it('total: false answers 0 without counting; the count is capped', async () => {
