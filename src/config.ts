@@ -1,3 +1,6 @@
+import { redactUrl } from './db/migrations/redact-url.ts';
+import { isValidId } from './validation/ids.ts';
+
 /**
  * Configuration from environment variables. Every value is checked once at start; a bad one stops the
  * process with a single line naming the variable (see ConfigError).
@@ -21,6 +24,8 @@ export interface Config {
   countLimit: number;
   /** Largest `limit` a list query may ask for. */
   maxListLimit: number;
+  /** Largest `offset` a list query may use: an offset walks that many rows. */
+  maxOffset: number;
   /** Largest accepted request body, in bytes. */
   maxBodyBytes: number;
 }
@@ -28,6 +33,9 @@ export interface Config {
 export class ConfigError extends Error {}
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
+
+/** MAX_LIST_LIMIT when unset. */
+export const DEFAULT_MAX_LIST_LIMIT = 5000;
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
@@ -54,7 +62,7 @@ function optional(env: NodeJS.ProcessEnv, name: string, minLength: number): stri
 export function providerOf(databaseUrl: string): Config['provider'] {
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) return 'postgresql';
   if (databaseUrl.startsWith('file:')) return 'sqlite';
-  throw new ConfigError(`DATABASE_URL must start with file: (SQLite) or postgresql:// (PostgreSQL), got ${JSON.stringify(databaseUrl)}`);
+  throw new ConfigError(`DATABASE_URL must start with file: (SQLite) or postgresql:// (PostgreSQL), got ${JSON.stringify(redactUrl(databaseUrl))}`);
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -63,7 +71,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const logLevel = text(env, 'LOG_LEVEL', 'info') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(logLevel)}`);
   const projectId = text(env, 'PROJECT_ID', 'default');
-  if (!/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,35}$/.test(projectId)) throw new ConfigError(`PROJECT_ID must be a valid ID (a-z, A-Z, 0-9, '.', '-', '_', max 36 chars), got ${JSON.stringify(projectId)}`);
+  if (!isValidId(projectId)) throw new ConfigError(`PROJECT_ID must be a valid ID (a-z, A-Z, 0-9, '.', '-', '_', max 36 chars), got ${JSON.stringify(projectId)}`);
   const host = text(env, 'HOST', '127.0.0.1');
   const storageDir = text(env, 'STORAGE_DIR', './data/storage');
 
@@ -79,7 +87,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     projectId,
     logLevel,
     countLimit: integer(env, 'COUNT_LIMIT', 5000, 1, 1_000_000_000),
-    maxListLimit: integer(env, 'MAX_LIST_LIMIT', 5000, 1, 100_000),
+    maxListLimit: integer(env, 'MAX_LIST_LIMIT', DEFAULT_MAX_LIST_LIMIT, 1, 100_000),
+    maxOffset: integer(env, 'MAX_OFFSET', 100_000, 0, 10_000_000),
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 10 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
   };
 }

@@ -12,7 +12,6 @@ import type { GatewayContext, Services } from './schema/context.ts';
 import { buildSchema } from './schema/schema.ts';
 
 /** GraphQL served at /v1/graphql and, as Appwrite does, /v1/graphql/mutation; /graphql for plain clients. */
-export const GRAPHQL_PATHS = ['/v1/graphql', '/v1/graphql/mutation', '/graphql'];
 const GRAPHQL_ENDPOINT_PATTERN = '{/v1}?/graphql{/mutation}?';
 
 export interface GatewayOptions {
@@ -122,7 +121,7 @@ export function createHttpServer(gateway: Gateway, config: Config): Server {
       res.end(JSON.stringify({ message: `Request body too large: the limit is ${config.maxBodyBytes} bytes`, type: 'general_argument_invalid', code: 413 }));
       return;
     }
-    if (req.url === HEALTH_PATH) {
+    if (req.url === HEALTH_PATH || req.url?.startsWith(`${HEALTH_PATH}?`)) {
       void health(gateway.db).then(async (response) => {
         res.writeHead(response.status, { 'content-type': 'application/json' });
         res.end(await response.text());

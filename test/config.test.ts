@@ -37,3 +37,42 @@ describe('configuration from the environment', () => {
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^${name} `));
   });
 });
+
+
+describe('DATABASE_URL in errors', () => {
+  it('never shows the password of a refused URL', () => {
+    const load = () => loadConfig({ DATABASE_URL: 'mysql://admin:s3cret-pw@db.example:3306/app' });
+    expect(load).toThrow(ConfigError);
+    expect(load).toThrow('got "mysql://admin:***@db.example:3306/app"');
+    expect(load).not.toThrow(/s3cret-pw/);
+  });
+
+  it('still shows a URL without a password as given', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://db.example/app' })).toThrow('got "mysql://db.example/app"');
+  });
+});
+
+describe('MAX_OFFSET', () => {
+  it('defaults to 100000', () => {
+    expect(loadConfig({}).maxOffset).toBe(100_000);
+  });
+
+  it.each([['0', 0], ['10000000', 10_000_000], ['250', 250]])('accepts %s', (raw, value) => {
+    expect(loadConfig({ MAX_OFFSET: raw }).maxOffset).toBe(value);
+  });
+
+  it.each(['-1', '10000001', '1.5', 'many'])('refuses %s with one message naming the variable', (raw) => {
+    expect(() => loadConfig({ MAX_OFFSET: raw })).toThrow(ConfigError);
+    expect(() => loadConfig({ MAX_OFFSET: raw })).toThrow(/^MAX_OFFSET must be an integer between 0 and 10000000/);
+  });
+});
+
+describe('PROJECT_ID', () => {
+  it.each(['default', 'my.project-1_x', 'p'.repeat(36)])('accepts the ID %j', (id) => {
+    expect(loadConfig({ PROJECT_ID: id }).projectId).toBe(id);
+  });
+
+  it.each(['_bad', '.x', 'p'.repeat(37), 'a b'])('refuses %j', (id) => {
+    expect(() => loadConfig({ PROJECT_ID: id })).toThrow(/^PROJECT_ID must be a valid ID/);
+  });
+});

@@ -76,6 +76,7 @@ describe('the server process', () => {
     expect(output.text()).toContain('migrations applied');
     const health = await fetch(`${base}/v1/health`);
     expect(health.status).toBe(200);
+    expect((await fetch(`${base}/v1/health?probe=1`)).status).toBe(200);
     // A request whose body is still arriving when SIGTERM lands must be answered before the process exits.
     const body = JSON.stringify({ query: 'mutation { databasesCreate(databaseId: "p", name: "p") { _id } }' });
     const answer = new Promise<string>((resolve, reject) => {

@@ -4,14 +4,15 @@ import { AppwriteError } from '../errors/appwrite-error.ts';
 import { API_KEY_SCOPES, type Caller } from './caller.ts';
 
 /**
- * API keys: secrets are shown once at creation and stored only as sha256 hashes (a key is 256 random bits,
- * so a fast hash is enough: there is nothing to brute-force). Lookups go by hash, so no secret is ever
- * compared character by character; the root key is compared in constant time.
+ * API keys: secrets are shown once at creation and stored only as sha256 hashes (a generated key is 256 random
+ * bits, so a fast hash is enough: there is nothing to brute-force). Lookups go by hash, so no secret is ever
+ * compared character by character; the root key (operator-chosen, never stored) is compared in constant time.
  */
 
 export const hashSecret = (secret: string): string => createHash('sha256').update(secret).digest('hex');
 
 export const ROOT_KEY_ID = 'root';
+const ROOT_CALLER: Caller = { kind: 'key', keyId: ROOT_KEY_ID, name: 'root', scopes: new Set(API_KEY_SCOPES) };
 const LOOKUP_TTL_MS = 5_000;
 const LOOKUP_CACHE_SIZE = 1_000;
 
@@ -46,19 +47,11 @@ export class ApiKeyStore {
     return { id, secret };
   }
 
-  async revoke(id: string): Promise<boolean> {
-    const { count } = await this.prisma.apiKey.deleteMany({ where: { id } });
-    this.recent.clear();
-    return count > 0;
-  }
-
   /** The caller behind an `X-Appwrite-Key` header value; throws for an unknown or expired key. */
   async resolve(secret: string): Promise<Caller> {
     const hash = hashSecret(secret);
     const hashBytes = Buffer.from(hash, 'hex');
-    if (this.rootHash && timingSafeEqual(hashBytes, this.rootHash)) {
-      return { kind: 'key', keyId: ROOT_KEY_ID, name: 'root', scopes: new Set(API_KEY_SCOPES) };
-    }
+    if (this.rootHash && timingSafeEqual(hashBytes, this.rootHash)) return ROOT_CALLER;
     const now = this.now();
     let entry = this.recent.get(hash);
     if (!entry || entry.expires <= now) {

@@ -11,3 +11,6 @@ export function uniqueViolationTarget(error: unknown): string | null {
   }
   return null;
 }
+
+/** PostgreSQL's program_limit_exceeded (54000), e.g. a value too large for a btree index entry. */
+export const isProgramLimitExceeded = (error: unknown): boolean => (error as { code?: string })?.code === '54000';

@@ -1,4 +1,4 @@
-import { quoteIdent, type Dialect } from '../db/dialect.ts';
+import { placeholder, quoteIdent, type Dialect } from '../db/dialect.ts';
 import {
   SYSTEM_COLUMNS,
   columnName,
@@ -145,4 +145,27 @@ export function dropIndexStatements(dialect: Dialect, collectionSequence: number
     ];
   }
   return [`DROP INDEX IF EXISTS ${quoteIdent(name)}`];
+}
+
+/** Sets every existing document's value of a new attribute (its default); the value is parameter 1. */
+export function backfillStatement(dialect: Dialect, collectionSequence: number, attribute: Pick<AttributeDef, 'sequence'>): string {
+  return `UPDATE ${quoteIdent(tableName(collectionSequence))} SET ${quoteIdent(columnName(attribute))} = ${placeholder(dialect, 1)}`;
+}
+
+/**
+ * A query returning a row when some document holds a string (or, for arrays, an element) longer than
+ * parameter 1 characters: shrinking a string attribute is refused then.
+ */
+export function longerThanStatement(dialect: Dialect, collectionSequence: number, attribute: Pick<AttributeDef, 'sequence' | 'array'>): string {
+  const table = quoteIdent(tableName(collectionSequence));
+  const column = quoteIdent(columnName(attribute));
+  const size = placeholder(dialect, 1);
+  if (!attribute.array) {
+    return `SELECT 1 AS "found" FROM ${table} WHERE ${dialect === 'sqlite' ? 'length' : 'char_length'}(${column}) > ${size} LIMIT 1`;
+  }
+  const longElement =
+    dialect === 'sqlite'
+      ? `EXISTS (SELECT 1 FROM json_each(${column}) WHERE length(value) > ${size})`
+      : `EXISTS (SELECT 1 FROM jsonb_array_elements_text(${column}) AS element WHERE char_length(element) > ${size})`;
+  return `SELECT 1 AS "found" FROM ${table} WHERE ${longElement} LIMIT 1`;
 }

@@ -12,8 +12,6 @@ export interface DocumentOut {
   _updatedAt: string;
   _permissions: string[];
   data: string;
-  /** Decoded attribute values, for server-side use (increments, typed fields later). */
-  values: Record<string, unknown>;
 }
 
 export function attributeValues(attributes: readonly AttributeDef[], row: SqlRow): Record<string, unknown> {
@@ -26,7 +24,6 @@ export function attributeValues(attributes: readonly AttributeDef[], row: SqlRow
 }
 
 export function toDocument(shape: CollectionShape, row: SqlRow): DocumentOut {
-  const values = attributeValues(shape.attributes, row);
   return {
     _id: row['_uid'] as string,
     _sequence: BigInt(row['_sequence'] as bigint | string),
@@ -35,7 +32,6 @@ export function toDocument(shape: CollectionShape, row: SqlRow): DocumentOut {
     _createdAt: row['_createdAt'] as string,
     _updatedAt: row['_updatedAt'] as string,
     _permissions: JSON.parse(row['_permissions'] as string) as string[],
-    data: toJson(values),
-    values,
+    data: toJson(attributeValues(shape.attributes, row)),
   };
 }

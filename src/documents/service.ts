@@ -1,6 +1,6 @@
 import type { Caller } from '../auth/caller.ts';
 import { placeholder, quoteIdent, SqlParams } from '../db/dialect.ts';
-import { uniqueViolationTarget } from '../db/errors.ts';
+import { isProgramLimitExceeded, uniqueViolationTarget } from '../db/errors.ts';
 import type { SqlExecutor, SqlRow } from '../db/sql.ts';
 import { AppwriteError } from '../errors/appwrite-error.ts';
 import { requireCollection, timestamp, type Catalog } from '../metadata/catalog.ts';
@@ -9,6 +9,7 @@ import { assertGrantable, collectionGrants, documentGrants, readCondition } from
 import { DOCUMENT_ACTIONS, formatPermission, parsePermissions, type Action } from '../permissions/permission.ts';
 import { validateDocumentData } from '../validation/document-data.ts';
 import { isValidId, resolveId, UID_RULE, validateId } from '../validation/ids.ts';
+import { INT64_MAX, INT64_MIN } from '../validation/values.ts';
 import { encodeScalar, encodeValue } from './codec.ts';
 import { columnName, tableName, type AttributeDef, type CollectionShape } from './model.ts';
 import type { ParsedQueries } from './queries/ast.ts';
@@ -18,13 +19,13 @@ import { toDocument, type DocumentOut } from './rows.ts';
 
 /**
  * Document operations. Every read, filter, sort, page and count runs as SQL on the collection's own table;
- * writes are validated against the collection's attributes first and run in one transaction each.
+ * writes are validated against the collection's attributes first, and each operation is atomic.
  */
 
 export interface DocumentContext {
   catalog: Catalog;
   caller: Caller;
-  limits: { countLimit: number; maxListLimit: number };
+  limits: { countLimit: number; maxListLimit: number; maxOffset: number };
 }
 
 /** Which collection an operation addresses. */
@@ -67,7 +68,10 @@ async function openCollection(ctx: DocumentContext, { databaseId, collectionId }
 
 const table = (shape: CollectionShape) => quoteIdent(tableName(shape.sequence));
 
-/** `forUpdate` locks the row on PostgreSQL until the transaction ends (SQLite transactions are serial already). */
+/**
+ * `forUpdate` locks a found row on PostgreSQL until the transaction ends (SQLite transactions are serial
+ * already). A missing row locks nothing: inserts must still expect a concurrent insert of the same ID.
+ */
 async function selectByUid(sql: SqlExecutor, shape: CollectionShape, documentId: string, forUpdate = false): Promise<SqlRow | undefined> {
   const lock = forUpdate && sql.dialect === 'postgresql' ? ' FOR UPDATE' : '';
   const [row] = await sql.query(`SELECT * FROM ${table(shape)} WHERE "_uid" = ${placeholder(sql.dialect, 1)}${lock}`, [documentId]);
@@ -94,11 +98,17 @@ function documentPermissions(ctx: DocumentContext, permissions: readonly string[
   return JSON.stringify(parsed.map(formatPermission));
 }
 
-/** Turns a database unique failure into Appwrite's two conflicts: a taken ID, or a unique index hit. */
-async function mapConflicts<T>(work: () => Promise<T>): Promise<T> {
+/**
+ * Database refusals a client caused, as Appwrite errors: a taken ID, a unique index hit, or (PostgreSQL) a
+ * value too large for an index entry.
+ */
+async function mapWriteErrors<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
+    if (isProgramLimitExceeded(error)) {
+      throw new AppwriteError('document_invalid_structure', 'Invalid document structure: a value is too large for an index of this collection.');
+    }
     const target = uniqueViolationTarget(error);
     if (target === null) throw error;
     if (target.endsWith('_uid')) throw new AppwriteError('document_already_exists', 'Document with the requested ID already exists. Try again with a different ID or use ID.unique() to generate a unique ID.');
@@ -107,7 +117,7 @@ async function mapConflicts<T>(work: () => Promise<T>): Promise<T> {
 }
 
 function parse(ctx: DocumentContext, shape: CollectionShape, queries: readonly string[] | null | undefined): ParsedQueries {
-  return parseQueries(queries, shape, { maxLimit: ctx.limits.maxListLimit });
+  return parseQueries(queries, shape, { maxLimit: ctx.limits.maxListLimit, maxOffset: ctx.limits.maxOffset });
 }
 
 export async function getDocument(ctx: DocumentContext, args: DocumentAddress & { queries?: readonly string[] | null }): Promise<DocumentOut> {
@@ -117,29 +127,43 @@ export async function getDocument(ctx: DocumentContext, args: DocumentAddress & 
     throw new AppwriteError('general_query_invalid', 'Invalid query: only select queries are allowed when getting a document');
   }
   const row = await readableRow(ctx.catalog.db.sql, ctx, loaded, args.documentId);
-  return selected(loaded.shape, parsed, row);
+  return presenter(loaded.shape, parsed)(row);
 }
 
-/** Applies a `select` query to a document: only the chosen attributes appear in `data`. */
-function selected(shape: CollectionShape, parsed: ParsedQueries, row: SqlRow): DocumentOut {
-  if (!parsed.select) return toDocument(shape, row);
+/** Turns rows into documents, honouring a `select` query: only the chosen attributes appear in `data`. */
+function presenter(shape: CollectionShape, parsed: ParsedQueries): (row: SqlRow) => DocumentOut {
+  if (!parsed.select) return (row) => toDocument(shape, row);
   const keep = new Set(parsed.select);
-  return toDocument({ ...shape, attributes: shape.attributes.filter((a) => keep.has(a.key)) }, row);
+  const narrowed = { ...shape, attributes: shape.attributes.filter((a) => keep.has(a.key)) };
+  return (row) => toDocument(narrowed, row);
 }
 
-async function cursorRow(sql: SqlExecutor, shape: CollectionShape, parsed: ParsedQueries): Promise<SqlRow | null> {
+/** The cursor document's row; one the caller may not read is as unknown as a missing one (no existence leak). */
+async function cursorRow(sql: SqlExecutor, ctx: DocumentContext, loaded: LoadedCollection, parsed: ParsedQueries): Promise<SqlRow | null> {
   if (!parsed.cursor) return null;
   if (!isValidId(parsed.cursor.documentId)) throw new AppwriteError('general_query_invalid', `Invalid query: Invalid cursor: ${UID_RULE}`);
-  const row = await selectByUid(sql, shape, parsed.cursor.documentId);
-  if (!row) throw new AppwriteError('general_cursor_not_found', `Cursor not found: document "${parsed.cursor.documentId}" does not exist`);
+  const row = await selectByUid(sql, loaded.shape, parsed.cursor.documentId);
+  if (!row || !documentGrants(accessOf(loaded), 'read', ctx.caller, row['_permissions'] as string)) {
+    throw new AppwriteError('general_cursor_not_found', `Cursor not found: document "${parsed.cursor.documentId}" does not exist`);
+  }
   return row;
 }
 
-/** One page of matches, in SQL, with the caller's read condition inside the query. */
-async function selectPage(sql: SqlExecutor, ctx: DocumentContext, loaded: LoadedCollection, parsed: ParsedQueries) {
+/**
+ * One page of matches, in SQL, with the caller's read condition inside the query. `forUpdate` (bulk writes)
+ * locks the matched rows on PostgreSQL so concurrent writers wait instead of vanishing under us.
+ */
+async function selectPage(
+  sql: SqlExecutor,
+  ctx: DocumentContext,
+  loaded: LoadedCollection,
+  parsed: ParsedQueries,
+  { forUpdate = false, columns }: { forUpdate?: boolean; columns?: readonly string[] } = {},
+) {
   const extraWhere = readCondition(accessOf(loaded), ctx.caller) ?? undefined;
-  const list = buildListSql(sql.dialect, loaded.shape, parsed, { cursorRow: await cursorRow(sql, loaded.shape, parsed), extraWhere });
-  const rows = await sql.query(list.sql, list.params);
+  const list = buildListSql(sql.dialect, loaded.shape, parsed, { cursorRow: await cursorRow(sql, ctx, loaded, parsed), extraWhere, ...(columns ? { columns } : {}) });
+  const lock = forUpdate && sql.dialect === 'postgresql' ? ' FOR UPDATE' : '';
+  const rows = await sql.query(list.sql + lock, list.params);
   return { rows: list.reversed ? rows.reverse() : rows, extraWhere };
 }
 
@@ -153,7 +177,7 @@ export async function listDocuments(
   const sql = ctx.catalog.db.sql;
   const { rows, extraWhere } = await selectPage(sql, ctx, loaded, parsed);
   return {
-    documents: rows.map((row) => selected(loaded.shape, parsed, row)),
+    documents: rows.map(presenter(loaded.shape, parsed)),
     total: async () => {
       if (args.total === false) return 0;
       const count = buildCountSql(sql.dialect, loaded.shape, parsed, { cap: ctx.limits.countLimit, extraWhere });
@@ -175,6 +199,7 @@ function assignments(sql: SqlExecutor, shape: CollectionShape, values: Map<strin
   return { columns, params };
 }
 
+/** Inserts a document. With `skipTakenId`, an ID taken meanwhile inserts nothing and yields undefined. */
 async function insertRow(
   sql: SqlExecutor,
   shape: CollectionShape,
@@ -182,34 +207,48 @@ async function insertRow(
   values: Map<string, unknown>,
   permissions: string,
   at: string,
-): Promise<SqlRow> {
+  skipTakenId = false,
+): Promise<SqlRow | undefined> {
   const { columns, params } = assignments(sql, shape, values);
   const all = ['"_uid"', '"_createdAt"', '"_updatedAt"', '"_permissions"', ...columns];
   const bound = [documentId, at, at, permissions, ...params];
-  const [row] = await mapConflicts(() =>
+  const onTaken = skipTakenId ? ' ON CONFLICT ("_uid") DO NOTHING' : '';
+  const [row] = await mapWriteErrors(() =>
     sql.query(
-      `INSERT INTO ${table(shape)} (${all.join(', ')}) VALUES (${bound.map((_, i) => placeholder(sql.dialect, i + 1)).join(', ')}) RETURNING *`,
+      `INSERT INTO ${table(shape)} (${all.join(', ')}) VALUES (${bound.map((_, i) => placeholder(sql.dialect, i + 1)).join(', ')})${onTaken} RETURNING *`,
       bound,
     ),
   );
-  return row!;
+  return row;
 }
 
-async function updateRow(
+/** Applies the same values to the given rows in one statement; returns them in the order of `sequences`. */
+async function updateRows(
   sql: SqlExecutor,
   shape: CollectionShape,
-  sequence: unknown,
+  sequences: readonly unknown[],
   values: Map<string, unknown>,
   permissions: string | null,
   at: string,
-): Promise<SqlRow> {
-  const { columns, params } = assignments(sql, shape, values);
-  const sets = [...columns, '"_updatedAt"', ...(permissions === null ? [] : ['"_permissions"'])];
-  const bound = [...params, at, ...(permissions === null ? [] : [permissions]), sequence];
-  const setSql = sets.map((column, i) => `${column} = ${placeholder(sql.dialect, i + 1)}`).join(', ');
-  const [row] = await mapConflicts(() =>
-    sql.query(`UPDATE ${table(shape)} SET ${setSql} WHERE "_sequence" = ${placeholder(sql.dialect, bound.length)} RETURNING *`, bound),
+): Promise<SqlRow[]> {
+  if (sequences.length === 0) return [];
+  const params = new SqlParams(sql.dialect);
+  const sets = [...values].map(([key, value]) => {
+    const attribute = shape.attributeByKey.get(key)!;
+    return `${quoteIdent(columnName(attribute))} = ${params.add(encodeValue(sql.dialect, attribute, value))}`;
+  });
+  sets.push(`"_updatedAt" = ${params.add(at)}`);
+  if (permissions !== null) sets.push(`"_permissions" = ${params.add(permissions)}`);
+  const list = sequences.map((sequence) => params.add(sequence)).join(', ');
+  const rows = await mapWriteErrors(() =>
+    sql.query(`UPDATE ${table(shape)} SET ${sets.join(', ')} WHERE "_sequence" IN (${list}) RETURNING *`, params.values),
   );
+  const position = new Map(sequences.map((sequence, i) => [String(sequence), i]));
+  return rows.sort((a, b) => position.get(String(a['_sequence']))! - position.get(String(b['_sequence']))!);
+}
+
+async function updateRow(sql: SqlExecutor, shape: CollectionShape, current: SqlRow, values: Map<string, unknown>, permissions: string | null, at: string): Promise<SqlRow> {
+  const [row] = await updateRows(sql, shape, [current['_sequence']], values, permissions, at);
   return row!;
 }
 
@@ -224,7 +263,7 @@ export async function createDocument(ctx: DocumentContext, args: DocumentWrite):
   const granted = newDocumentPermissions(ctx, args.permissions);
   const values = validateDocumentData(loaded.shape, args.data, 'create');
   const row = await insertRow(ctx.catalog.db.sql, loaded.shape, id, values, granted, timestamp(ctx.catalog));
-  return toDocument(loaded.shape, row);
+  return toDocument(loaded.shape, row!);
 }
 
 export async function updateDocument(ctx: DocumentContext, args: DocumentWrite): Promise<DocumentOut> {
@@ -235,7 +274,7 @@ export async function updateDocument(ctx: DocumentContext, args: DocumentWrite):
   const row = await ctx.catalog.db.sql.transaction(async (sql) => {
     const current = await readableRow(sql, ctx, loaded, args.documentId, true);
     requireAction(ctx, loaded, 'update', current);
-    return updateRow(sql, loaded.shape, current['_sequence'], values, newPermissions, at);
+    return updateRow(sql, loaded.shape, current, values, newPermissions, at);
   });
   return toDocument(loaded.shape, row);
 }
@@ -261,17 +300,21 @@ async function upsertOne(
   permissions: readonly string[] | null | undefined,
   at: string,
 ): Promise<SqlRow> {
-  const current = await selectByUid(sql, loaded.shape, id, true);
+  let current = await selectByUid(sql, loaded.shape, id, true);
   if (!current) {
     if (!collectionGrants(accessOf(loaded), 'create', ctx.caller)) throw unauthorized();
     const granted = newDocumentPermissions(ctx, permissions);
-    return insertRow(sql, loaded.shape, id, validateDocumentData(loaded.shape, data ?? {}, 'create'), granted, at);
+    const inserted = await insertRow(sql, loaded.shape, id, validateDocumentData(loaded.shape, data ?? {}, 'create'), granted, at, true);
+    if (inserted) return inserted;
+    // Another request created it between our look and our insert: update what it created.
+    current = await selectByUid(sql, loaded.shape, id, true);
+    if (!current) throw new AppwriteError('document_update_conflict', 'The document was created and deleted by other requests meanwhile. Try again.');
   }
   if (!documentGrants(accessOf(loaded), 'read', ctx.caller, current['_permissions'] as string)) throw unauthorized();
   requireAction(ctx, loaded, 'update', current);
   const values = validateDocumentData(loaded.shape, data ?? {}, 'update');
   const newPermissions = permissions == null ? null : documentPermissions(ctx, permissions);
-  return updateRow(sql, loaded.shape, current['_sequence'], values, newPermissions, at);
+  return updateRow(sql, loaded.shape, current, values, newPermissions, at);
 }
 
 export async function deleteDocument(ctx: DocumentContext, args: DocumentAddress): Promise<void> {
@@ -310,9 +353,15 @@ export async function upsertDocuments(ctx: DocumentContext, args: CollectionAddr
 }
 
 /** Bulk update and delete act on the first `limit` matches (default and maximum MAX_BATCH), in query order. */
-async function matchingRows(sql: SqlExecutor, ctx: DocumentContext, loaded: LoadedCollection, queries: readonly string[] | null | undefined) {
-  const parsed = parseQueries(queries, loaded.shape, { maxLimit: MAX_BATCH, defaultLimit: MAX_BATCH });
-  return (await selectPage(sql, ctx, loaded, parsed)).rows;
+async function matchingRows(
+  sql: SqlExecutor,
+  ctx: DocumentContext,
+  loaded: LoadedCollection,
+  queries: readonly string[] | null | undefined,
+  columns?: readonly string[],
+) {
+  const parsed = parseQueries(queries, loaded.shape, { maxLimit: MAX_BATCH, defaultLimit: MAX_BATCH, maxOffset: ctx.limits.maxOffset });
+  return (await selectPage(sql, ctx, loaded, parsed, { forUpdate: true, ...(columns ? { columns } : {}) })).rows;
 }
 
 /** Bulk writes without an API key need the collection-level permission: document security is per document. */
@@ -326,9 +375,8 @@ export async function updateDocuments(ctx: DocumentContext, args: CollectionAddr
   const values = validateDocumentData(loaded.shape, args.data ?? {}, 'update');
   const at = timestamp(ctx.catalog);
   const rows = await ctx.catalog.db.sql.transaction(async (sql) => {
-    const updated: SqlRow[] = [];
-    for (const row of await matchingRows(sql, ctx, loaded, args.queries)) updated.push(await updateRow(sql, loaded.shape, row['_sequence'], values, null, at));
-    return updated;
+    const matched = await matchingRows(sql, ctx, loaded, args.queries, ['_sequence']);
+    return updateRows(sql, loaded.shape, matched.map((row) => row['_sequence']), values, null, at);
   });
   return rows.map((row) => toDocument(loaded.shape, row));
 }
@@ -357,29 +405,40 @@ function effectiveBound(attribute: AttributeDef, increasing: boolean, bound: num
   return increasing ? (given < own ? given : own) : given > own ? given : own;
 }
 
+/** The amount as the attribute's number type: a positive 64-bit integer, or a positive finite number. */
+function changeAmount(attribute: AttributeDef, value: number | null | undefined): bigint | number {
+  const amount = value ?? 1;
+  const integer = attribute.type === 'integer';
+  if (!Number.isFinite(amount) || amount <= 0 || (integer && (!Number.isInteger(amount) || BigInt(amount) > INT64_MAX))) {
+    throw new AppwriteError('general_argument_invalid', `Invalid \`value\` param: Value must be a positive ${integer ? '64-bit integer' : 'number'}`);
+  }
+  return integer ? BigInt(amount) : amount;
+}
+
 /**
- * Increments or decrements a numeric attribute atomically: one UPDATE computes the new value and refuses to
- * pass the bound (the caller's max for increments, min for decrements, and the attribute's own range).
+ * Increments or decrements a numeric attribute atomically: one UPDATE computes the new value, and only if the
+ * current value is at most `bound − amount` (at least `bound + amount` going down), where bound is the tighter
+ * of the caller's max/min and the attribute's range. Comparing against a precomputed threshold means the SQL
+ * never computes a value that could overflow 64 bits.
  */
 export async function changeDocumentAttribute(
   ctx: DocumentContext,
   direction: 'increment' | 'decrement',
   args: DocumentAddress & { attribute: string; value?: number | null; bound?: number | null },
 ): Promise<DocumentOut> {
-  const { attribute: key, value, bound } = args;
   const loaded = await openCollection(ctx, args);
-  const attribute = loaded.shape.attributeByKey.get(key);
+  const attribute = loaded.shape.attributeByKey.get(args.attribute);
   if (!attribute || attribute.status !== 'available') throw new AppwriteError('attribute_not_found', 'Attribute with the requested ID could not be found.');
   if ((attribute.type !== 'integer' && attribute.type !== 'double') || attribute.array) {
-    throw new AppwriteError('attribute_type_invalid', `Attribute "${key}" must be a non-array integer or float attribute.`);
-  }
-  const amount = value ?? 1;
-  if (!Number.isFinite(amount) || amount <= 0 || (attribute.type === 'integer' && !Number.isInteger(amount))) {
-    throw new AppwriteError('general_argument_invalid', `Invalid \`value\` param: Value must be a positive ${attribute.type === 'integer' ? 'integer' : 'number'}`);
+    throw new AppwriteError('attribute_type_invalid', `Attribute "${args.attribute}" must be a non-array integer or float attribute.`);
   }
   const increasing = direction === 'increment';
-  const limit = effectiveBound(attribute, increasing, bound);
-  const delta = attribute.type === 'integer' ? BigInt(amount) * (increasing ? 1n : -1n) : increasing ? amount : -amount;
+  const amount = changeAmount(attribute, args.value);
+  const limit = effectiveBound(attribute, increasing, args.bound);
+  const exceeded = () =>
+    new AppwriteError('attribute_limit_exceeded', `Attribute "${args.attribute}" would ${increasing ? 'exceed the maximum' : 'fall below the minimum'} of ${limit}.`);
+  const threshold = limit === null ? null : typeof amount === 'bigint' ? (limit as bigint) + (increasing ? -amount : amount) : (limit as number) + (increasing ? -amount : amount);
+  if (typeof threshold === 'bigint' && (threshold < INT64_MIN || threshold > INT64_MAX)) throw exceeded();
   const at = timestamp(ctx.catalog);
   const row = await ctx.catalog.db.sql.transaction(async (sql) => {
     const current = await readableRow(sql, ctx, loaded, args.documentId, true);
@@ -387,13 +446,12 @@ export async function changeDocumentAttribute(
     const params = new SqlParams(sql.dialect);
     const column = quoteIdent(columnName(attribute));
     const encode = (v: unknown) => encodeScalar(sql.dialect, attribute.type, v);
+    const signed = typeof amount === 'bigint' ? (increasing ? amount : -amount) : increasing ? amount : -amount;
     // Placeholders are handed out in text order, as SQLite's positional `?` requires.
-    let statement = `UPDATE ${table(loaded.shape)} SET ${column} = COALESCE(${column}, 0) + ${params.add(encode(delta))}, "_updatedAt" = ${params.add(at)} WHERE "_sequence" = ${params.add(current['_sequence'])}`;
-    if (limit !== null) statement += ` AND COALESCE(${column}, 0) + ${params.add(encode(delta))} ${increasing ? '<=' : '>='} ${params.add(encode(limit))}`;
+    let statement = `UPDATE ${table(loaded.shape)} SET ${column} = COALESCE(${column}, 0) + ${params.add(encode(signed))}, "_updatedAt" = ${params.add(at)} WHERE "_sequence" = ${params.add(current['_sequence'])}`;
+    if (threshold !== null) statement += ` AND COALESCE(${column}, 0) ${increasing ? '<=' : '>='} ${params.add(encode(threshold))}`;
     const [updated] = await sql.query(`${statement} RETURNING *`, params.values);
-    if (!updated) {
-      throw new AppwriteError('attribute_limit_exceeded', `Attribute "${key}" would ${increasing ? 'exceed the maximum' : 'fall below the minimum'} of ${limit}.`);
-    }
+    if (!updated) throw exceeded();
     return updated;
   });
   return toDocument(loaded.shape, row);

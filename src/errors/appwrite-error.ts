@@ -13,5 +13,3 @@ export class AppwriteError extends GraphQLError {
     this.type = type;
   }
 }
-
-export const isAppwriteError = (error: unknown): error is AppwriteError => error instanceof AppwriteError;

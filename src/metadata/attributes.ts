@@ -1,12 +1,11 @@
 import type { Prisma } from '../generated/sqlite/client.ts';
-import { placeholder, quoteIdent, type Dialect } from '../db/dialect.ts';
+import type { Dialect } from '../db/dialect.ts';
 import { AppwriteError } from '../errors/appwrite-error.ts';
 import { encodeValue } from '../documents/codec.ts';
-import { addColumnStatement, dropColumnStatement } from '../documents/ddl.ts';
-import { columnName, tableName } from '../documents/model.ts';
+import { addColumnStatement, backfillStatement, dropColumnStatement, longerThanStatement } from '../documents/ddl.ts';
 import { validateAttributeDefinition, type AttributeInput, type NormalizedAttribute } from '../validation/attribute-definition.ts';
 import { validateKey } from '../validation/ids.ts';
-import { onUniqueViolation, requireCollection, timestamp, type Catalog } from './catalog.ts';
+import { onUniqueViolation, requireCollection, SCHEMA_CHANGE_TRANSACTION, timestamp, type Catalog } from './catalog.ts';
 import { metadataListArgs, runMetadataList } from './list-queries.ts';
 import { decodeAttribute, encodeBound, encodeDefault, type AttributeRecord } from './records.ts';
 
@@ -58,10 +57,7 @@ export async function insertAttribute(
   const attribute = decodeAttribute(row);
   await tx.$executeRawUnsafe(addColumnStatement(dialect, collectionSequence, attribute));
   if (attribute.default !== null) {
-    await tx.$executeRawUnsafe(
-      `UPDATE ${quoteIdent(tableName(collectionSequence))} SET ${quoteIdent(columnName(attribute))} = ${placeholder(dialect, 1)}`,
-      encodeValue(dialect, attribute, attribute.default),
-    );
+    await tx.$executeRawUnsafe(backfillStatement(dialect, collectionSequence, attribute), encodeValue(dialect, attribute, attribute.default));
   }
   return attribute;
 }
@@ -74,15 +70,18 @@ export async function createAttribute(catalog: Catalog, databaseId: string, coll
   }
   const at = timestamp(catalog);
   try {
-    return await catalog.db.prisma.$transaction((tx) => insertAttribute(tx, catalog.db.dialect, loaded.collection.sequence, normalized, at));
+    return await catalog.db.prisma.$transaction(
+      (tx) => insertAttribute(tx, catalog.db.dialect, loaded.collection.sequence, normalized, at),
+      SCHEMA_CHANGE_TRANSACTION,
+    );
   } finally {
     await catalog.cache.invalidate(databaseId, collectionId);
   }
 }
 
-export async function listAttributes(catalog: Catalog, databaseId: string, collectionId: string, queries: readonly string[] | null | undefined) {
+export async function listAttributes(catalog: Catalog, databaseId: string, collectionId: string, queries: readonly string[] | null | undefined, maxLimit?: number) {
   const loaded = await requireCollection(catalog, databaseId, collectionId);
-  const args = metadataListArgs(queries, { key: 'key', type: 'type', size: 'size', required: 'required', array: 'array', status: 'status' });
+  const args = metadataListArgs(queries, { key: 'key', type: 'type', size: 'size', required: 'required', array: 'array', status: 'status' }, maxLimit);
   const collectionSequence = loaded.collection.sequence;
   const prisma = catalog.db.prisma;
   const { rows, count } = await runMetadataList(args, { collectionSequence }, {
@@ -119,23 +118,22 @@ export async function updateAttribute(catalog: Catalog, databaseId: string, coll
       size: update.size ?? existing.size,
       min: update.min !== undefined ? update.min : existing.min,
       max: update.max !== undefined ? update.max : existing.max,
+      // Appwrite requires `default` (null clears it); left out here, the current default stays.
+      default: update.default !== undefined ? update.default : existing.default,
       elements: update.elements ?? existing.elements,
       encrypt: existing.encrypt,
     },
     existing,
   );
-  const { dialect } = catalog.db;
-  const table = quoteIdent(tableName(loaded.collection.sequence));
-  const column = quoteIdent(columnName(existing));
-  if (normalized.size !== null && existing.size !== null && normalized.size < existing.size && !existing.array) {
-    // Shrinking is refused while documents hold longer values (Appwrite: attribute_invalid_resize).
-    const length = dialect === 'sqlite' ? 'length' : 'char_length';
-    const [tooLong] = await catalog.db.sql.query(`SELECT 1 AS "x" FROM ${table} WHERE ${length}(${column}) > ${placeholder(dialect, 1)} LIMIT 1`, [normalized.size]);
-    if (tooLong) throw new AppwriteError('attribute_invalid_resize', 'Existing data is too large for new size, truncate your existing data then try again.');
-  }
+  const shrinking = normalized.size !== null && existing.size !== null && normalized.size < existing.size;
   const at = timestamp(catalog);
   try {
     const row = await catalog.db.prisma.$transaction(async (tx) => {
+      // Checked inside the transaction so no longer value can be written between the check and the change.
+      if (shrinking) {
+        const found = await tx.$queryRawUnsafe<unknown[]>(longerThanStatement(catalog.db.dialect, loaded.collection.sequence, existing), normalized.size);
+        if (found.length) throw new AppwriteError('attribute_invalid_resize', 'Existing data is too large for new size, truncate your existing data then try again.');
+      }
       const updated = await onUniqueViolation(
         tx.attribute.update({ where: { sequence: existing.sequence }, data: rowData(normalized, at) }),
         'attribute_already_exists',
@@ -143,7 +141,7 @@ export async function updateAttribute(catalog: Catalog, databaseId: string, coll
       );
       if (newKey !== key) await renameInIndexes(tx, loaded.collection.sequence, key, newKey);
       return updated;
-    });
+    }, SCHEMA_CHANGE_TRANSACTION);
     return decodeAttribute(row);
   } finally {
     await catalog.cache.invalidate(databaseId, collectionId);
@@ -170,7 +168,7 @@ export async function deleteAttribute(catalog: Catalog, databaseId: string, coll
     await catalog.db.prisma.$transaction(async (tx) => {
       await tx.$executeRawUnsafe(dropColumnStatement(loaded.collection.sequence, attribute));
       await tx.attribute.delete({ where: { sequence: attribute.sequence } });
-    });
+    }, SCHEMA_CHANGE_TRANSACTION);
   } finally {
     await catalog.cache.invalidate(databaseId, collectionId);
   }

@@ -13,6 +13,12 @@ export interface Catalog {
   now: () => number;
 }
 
+/**
+ * Options for the Prisma transactions that change a collection's table: DDL and backfills run over every row,
+ * far beyond Prisma's 5 s default on large collections.
+ */
+export const SCHEMA_CHANGE_TRANSACTION = { maxWait: 30_000, timeout: 30 * 60_000 } as const;
+
 export const timestamp = (catalog: Catalog): string => formatDatetime(new Date(catalog.now()));
 
 export async function requireDatabase(catalog: Catalog, databaseId: string): Promise<DatabaseRow> {

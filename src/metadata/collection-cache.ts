@@ -41,8 +41,12 @@ export class CollectionCache {
     if (cached && this.now() - cached.loadedAt < this.options.ttlMs) return cached.value;
     const generation = this.generation;
     const value = await this.load(databaseId, collectionId);
-    if (value && generation === this.generation) this.entries.set(key, { value, loadedAt: this.now() });
-    else this.entries.delete(key);
+    // Store only if nothing was invalidated meanwhile: the row read may predate the change (and a newer
+    // entry another load stored must not be evicted by this older answer either).
+    if (generation === this.generation) {
+      if (value) this.entries.set(key, { value, loadedAt: this.now() });
+      else this.entries.delete(key);
+    }
     return value;
   }
 

@@ -1,28 +1,38 @@
 import { AppwriteError } from '../errors/appwrite-error.ts';
 import { createTableStatements, dropTableStatements } from '../documents/ddl.ts';
-import { buildCollectionShape } from '../documents/model.ts';
+import { buildCollectionShape, type AttributeFormat, type AttributeType } from '../documents/model.ts';
 import { COLLECTION_ACTIONS, formatPermission, parsePermissions } from '../permissions/permission.ts';
-import { validateAttributeDefinition, type AttributeInput } from '../validation/attribute-definition.ts';
+import { validateAttributeDefinition, type AttributeInput, type AttributeKind } from '../validation/attribute-definition.ts';
 import { resolveId } from '../validation/ids.ts';
-import { insertAttribute, MAX_ATTRIBUTES } from './attributes.ts';
-import { onUniqueViolation, requireCollection, requireDatabase, timestamp, type Catalog } from './catalog.ts';
-import { insertIndex, validateIndex, type IndexInput } from './indexes.ts';
-import { metadataListArgs, runMetadataList } from './list-queries.ts';
+import { invalidParam, validateName } from '../validation/params.ts';
+import { attributeKind, insertAttribute, MAX_ATTRIBUTES } from './attributes.ts';
+import { onUniqueViolation, requireCollection, requireDatabase, SCHEMA_CHANGE_TRANSACTION, timestamp, type Catalog } from './catalog.ts';
+import { insertIndex, validateIndex } from './indexes.ts';
+import { metadataListArgs, runMetadataList, type MetadataColumn } from './list-queries.ts';
 import { loadedCollection, type AttributeRecord, type IndexRecord } from './records.ts';
 
-const FIELDS = { $id: 'id', name: 'name', enabled: 'enabled', documentSecurity: 'documentSecurity', $createdAt: 'createdAt', $updatedAt: 'updatedAt' };
-
-function validName(name: string): string {
-  if (name.length < 1 || name.length > 128) throw new AppwriteError('general_argument_invalid', 'Invalid `name` param: Value must be a valid string and at least 1 chars and no longer than 128 chars');
-  return name;
-}
+const FIELDS: Record<string, MetadataColumn> = {
+  $id: 'id',
+  name: 'name',
+  enabled: 'enabled',
+  documentSecurity: 'documentSecurity',
+  $createdAt: 'createdAt',
+  $updatedAt: 'updatedAt',
+};
 
 const permissionsJson = (permissions: readonly string[]): string =>
   JSON.stringify(parsePermissions(permissions, COLLECTION_ACTIONS).map(formatPermission));
 
-export async function listCollections(catalog: Catalog, databaseId: string, queries: readonly string[] | null | undefined, search: string | null | undefined) {
+/** `maxLimit`: the largest `limit` a query may ask for (the configured maxListLimit). */
+export async function listCollections(
+  catalog: Catalog,
+  databaseId: string,
+  queries: readonly string[] | null | undefined,
+  search: string | null | undefined,
+  maxLimit?: number,
+) {
   const database = await requireDatabase(catalog, databaseId);
-  const args = metadataListArgs(queries, FIELDS);
+  const args = metadataListArgs(queries, FIELDS, maxLimit);
   const scope = { databaseSequence: database.sequence, ...(search ? { OR: [{ name: { contains: search } }, { id: { contains: search } }] } : {}) };
   const prisma = catalog.db.prisma;
   // Attributes and indexes come in the same query: a page of collections costs one round trip, not one each.
@@ -34,22 +44,57 @@ export async function listCollections(catalog: Catalog, databaseId: string, quer
   return { rows: rows.map(({ attributes, indexes, ...collection }) => loadedCollection(database, collection, attributes, indexes)), count };
 }
 
-/** An attribute as given inside createCollection's `attributes` (Appwrite's attribute model, as JSON). */
+/** The stored type each JSON `type` names: Appwrite's models say "double", its SDKs' create calls "float". */
+const STORED_TYPES: Readonly<Record<string, AttributeType>> = {
+  string: 'string',
+  integer: 'integer',
+  double: 'double',
+  float: 'double',
+  boolean: 'boolean',
+  datetime: 'datetime',
+};
+const STRING_FORMATS: readonly AttributeFormat[] = ['email', 'enum', 'url', 'ip'];
+
+const isStoredTypeName = (value: unknown): value is string => typeof value === 'string' && Object.hasOwn(STORED_TYPES, value);
+const isStringFormat = (value: unknown): value is AttributeFormat => value === '' || STRING_FORMATS.includes(value as AttributeFormat);
+
+/** The kind a JSON attribute's type and format name. Only strings have a format (datetime models report one). */
+function kindFromJson(type: unknown, format: unknown): AttributeKind {
+  if (!isStoredTypeName(type)) throw invalidParam('type', `Value must be one of (${Object.keys(STORED_TYPES).join(', ')})`);
+  const stored = STORED_TYPES[type]!;
+  if (stored !== 'string') return attributeKind({ type: stored, format: '' });
+  if (!isStringFormat(format)) throw invalidParam('format', `Value must be one of (${STRING_FORMATS.join(', ')})`);
+  return attributeKind({ type: stored, format });
+}
+
+/**
+ * An attribute as given inside createCollection's `attributes` (Appwrite's attribute model, as JSON). Values
+ * pass on unchecked: validateAttributeDefinition checks them.
+ */
 function attributeFromJson(value: Record<string, unknown>): AttributeInput {
-  const type = String(value['type'] ?? '');
-  const format = String(value['format'] ?? '');
-  const kind = (['email', 'enum', 'url', 'ip'].includes(format) ? format : type === 'double' ? 'float' : type) as AttributeInput['kind'];
   return {
-    kind,
-    key: String(value['key'] ?? ''),
-    required: Boolean(value['required']),
-    array: (value['array'] as boolean | undefined) ?? false,
-    size: (value['size'] as number | undefined) ?? null,
-    min: (value['min'] as number | undefined) ?? null,
-    max: (value['max'] as number | undefined) ?? null,
-    default: value['default'] ?? null,
-    elements: (value['elements'] as string[] | undefined) ?? null,
+    kind: kindFromJson(value['type'], value['format'] ?? ''),
+    key: value['key'],
+    required: value['required'],
+    array: value['array'],
+    size: value['size'],
+    min: value['min'],
+    max: value['max'],
+    default: value['default'],
+    elements: value['elements'],
+    encrypt: value['encrypt'],
   };
+}
+
+/** An item of a JSON list parameter: an object, whose own validation errors say which item they concern. */
+function jsonItem<T>(list: string, value: unknown, index: number, validate: (item: Record<string, unknown>) => T): T {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalidParam(list, `Item ${index} must be a JSON object`);
+  try {
+    return validate(value as Record<string, unknown>);
+  } catch (error) {
+    if (error instanceof AppwriteError) throw new AppwriteError(error.type, `${list}[${index}]: ${error.message}`);
+    throw error;
+  }
 }
 
 export interface CreateCollectionInput {
@@ -58,17 +103,18 @@ export interface CreateCollectionInput {
   permissions?: readonly string[] | null;
   documentSecurity?: boolean | null;
   enabled?: boolean | null;
-  attributes?: readonly Record<string, unknown>[] | null;
-  indexes?: readonly Record<string, unknown>[] | null;
+  /** JSON objects as the client sent them: each is checked here. */
+  attributes?: readonly unknown[] | null;
+  indexes?: readonly unknown[] | null;
 }
 
 /** Creates the collection, its table, and any attributes and indexes given with it, all or nothing. */
 export async function createCollection(catalog: Catalog, databaseId: string, input: CreateCollectionInput) {
   const database = await requireDatabase(catalog, databaseId);
   const id = resolveId(input.collectionId, 'collectionId');
-  const name = validName(input.name);
+  const name = validateName(input.name);
   const permissions = permissionsJson(input.permissions ?? []);
-  const attributes = (input.attributes ?? []).map((a) => validateAttributeDefinition(attributeFromJson(a)));
+  const attributes = (input.attributes ?? []).map((value, i) => jsonItem('attributes', value, i, (item) => validateAttributeDefinition(attributeFromJson(item))));
   if (attributes.length > MAX_ATTRIBUTES) throw new AppwriteError('attribute_limit_exceeded', `The maximum number of attributes (${MAX_ATTRIBUTES}) has been reached.`);
   const { dialect } = catalog.db;
   const at = timestamp(catalog);
@@ -94,12 +140,12 @@ export async function createCollection(catalog: Catalog, databaseId: string, inp
       const created: AttributeRecord[] = [];
       for (const attribute of attributes) created.push(await insertAttribute(tx, dialect, collection.sequence, attribute, at));
       const indexes: IndexRecord[] = [];
-      for (const raw of input.indexes ?? []) {
+      for (const [i, value] of (input.indexes ?? []).entries()) {
         const shape = buildCollectionShape({ sequence: collection.sequence, id, databaseId, documentSecurity: collection.documentSecurity, attributes: created, indexes });
-        const normalized = validateIndex({ attributes: created, indexes }, raw as unknown as IndexInput);
+        const normalized = jsonItem('indexes', value, i, (item) => validateIndex({ attributes: created, indexes }, item));
         indexes.push(await insertIndex(tx, dialect, { collection, shape }, normalized, at));
       }
-    });
+    }, SCHEMA_CHANGE_TRANSACTION);
   } finally {
     await catalog.cache.invalidate(databaseId, id);
   }
@@ -119,7 +165,7 @@ export async function updateCollection(
     await catalog.db.prisma.collection.update({
       where: { sequence: loaded.collection.sequence },
       data: {
-        ...(input.name != null ? { name: validName(input.name) } : {}),
+        ...(input.name != null ? { name: validateName(input.name) } : {}),
         ...(input.permissions != null ? { permissions: permissionsJson(input.permissions) } : {}),
         ...(input.documentSecurity != null ? { documentSecurity: input.documentSecurity } : {}),
         ...(input.enabled != null ? { enabled: input.enabled } : {}),
@@ -138,7 +184,7 @@ export async function deleteCollection(catalog: Catalog, databaseId: string, col
     await catalog.db.prisma.$transaction(async (tx) => {
       for (const statement of dropTableStatements(loaded.shape, catalog.db.dialect)) await tx.$executeRawUnsafe(statement);
       await tx.collection.delete({ where: { sequence: loaded.collection.sequence } });
-    });
+    }, SCHEMA_CHANGE_TRANSACTION);
   } finally {
     await catalog.cache.invalidate(databaseId, collectionId);
   }

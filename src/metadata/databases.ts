@@ -1,19 +1,15 @@
-import { AppwriteError } from '../errors/appwrite-error.ts';
 import { dropTableStatements } from '../documents/ddl.ts';
 import { resolveId } from '../validation/ids.ts';
-import { onUniqueViolation, requireDatabase, timestamp, type Catalog } from './catalog.ts';
-import { metadataListArgs, runMetadataList } from './list-queries.ts';
+import { validateName } from '../validation/params.ts';
+import { onUniqueViolation, requireDatabase, SCHEMA_CHANGE_TRANSACTION, timestamp, type Catalog } from './catalog.ts';
+import { metadataListArgs, runMetadataList, type MetadataColumn } from './list-queries.ts';
 import { decodeIndex, type DatabaseRow } from './records.ts';
 
-const FIELDS = { $id: 'id', name: 'name', enabled: 'enabled', $createdAt: 'createdAt', $updatedAt: 'updatedAt' };
+const FIELDS: Record<string, MetadataColumn> = { $id: 'id', name: 'name', enabled: 'enabled', $createdAt: 'createdAt', $updatedAt: 'updatedAt' };
 
-function validName(name: string): string {
-  if (name.length < 1 || name.length > 128) throw new AppwriteError('general_argument_invalid', 'Invalid `name` param: Value must be a valid string and at least 1 chars and no longer than 128 chars');
-  return name;
-}
-
-export async function listDatabases(catalog: Catalog, queries: readonly string[] | null | undefined, search: string | null | undefined) {
-  const args = metadataListArgs(queries, FIELDS);
+/** `maxLimit`: the largest `limit` a query may ask for (the configured maxListLimit). */
+export async function listDatabases(catalog: Catalog, queries: readonly string[] | null | undefined, search: string | null | undefined, maxLimit?: number) {
+  const args = metadataListArgs(queries, FIELDS, maxLimit);
   const scope = search ? { OR: [{ name: { contains: search } }, { id: { contains: search } }] } : {};
   const prisma = catalog.db.prisma;
   return runMetadataList<DatabaseRow>(args, scope, {
@@ -28,7 +24,7 @@ export async function createDatabase(catalog: Catalog, input: { databaseId: stri
   const at = timestamp(catalog);
   return onUniqueViolation(
     catalog.db.prisma.database.create({
-      data: { id, name: validName(input.name), enabled: input.enabled ?? true, createdAt: at, updatedAt: at },
+      data: { id, name: validateName(input.name), enabled: input.enabled ?? true, createdAt: at, updatedAt: at },
     }),
     'database_already_exists',
     'Database already exists',
@@ -42,7 +38,7 @@ export async function updateDatabase(catalog: Catalog, databaseId: string, input
   const updated = await catalog.db.prisma.database.update({
     where: { sequence: row.sequence },
     data: {
-      ...(input.name != null ? { name: validName(input.name) } : {}),
+      ...(input.name != null ? { name: validateName(input.name) } : {}),
       ...(input.enabled != null ? { enabled: input.enabled } : {}),
       updatedAt: timestamp(catalog),
     },
@@ -63,6 +59,6 @@ export async function deleteDatabase(catalog: Catalog, databaseId: string): Prom
       }
     }
     await tx.database.delete({ where: { sequence: row.sequence } });
-  });
+  }, SCHEMA_CHANGE_TRANSACTION);
   await catalog.cache.invalidate(databaseId);
 }

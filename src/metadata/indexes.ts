@@ -4,19 +4,24 @@ import { AppwriteError } from '../errors/appwrite-error.ts';
 import { createIndexStatements, dropIndexStatements } from '../documents/ddl.ts';
 import { isSystemField, type IndexOrder, type IndexType } from '../documents/model.ts';
 import { validateKey } from '../validation/ids.ts';
-import { onUniqueViolation, requireCollection, timestamp, type Catalog } from './catalog.ts';
+import { invalidParam } from '../validation/params.ts';
+import { onUniqueViolation, requireCollection, SCHEMA_CHANGE_TRANSACTION, timestamp, type Catalog } from './catalog.ts';
 import { metadataListArgs, runMetadataList } from './list-queries.ts';
 import { decodeIndex, type IndexRecord, type LoadedCollection } from './records.ts';
 
 export const MAX_INDEXES = 64;
 const INDEX_TYPES: readonly IndexType[] = ['key', 'unique', 'fulltext'];
 
+/**
+ * The create-index parameters as given: GraphQL arguments, or an item of createCollection's `indexes` JSON,
+ * whose fields may be anything; validateIndex checks them all.
+ */
 export interface IndexInput {
-  key: string;
-  type: string;
-  attributes: readonly string[];
-  orders?: readonly (string | null)[] | null;
-  lengths?: readonly (number | null)[] | null;
+  key?: unknown;
+  type?: unknown;
+  attributes?: unknown;
+  orders?: unknown;
+  lengths?: unknown;
 }
 
 interface NormalizedIndex {
@@ -31,23 +36,28 @@ function invalidIndex(message: string): AppwriteError {
   return new AppwriteError('index_invalid', message);
 }
 
+const isIndexType = (value: unknown): value is IndexType => INDEX_TYPES.includes(value as IndexType);
+const isAttributeKey = (value: unknown): value is string => typeof value === 'string';
+const isOrder = (value: unknown): value is IndexOrder | null => value === null || value === 'asc' || value === 'desc';
+const isLength = (value: unknown): value is number | null => value === null || (Number.isSafeInteger(value) && (value as number) >= 0);
+
+function listParam<T>(name: string, value: unknown, isItem: (item: unknown) => item is T, description: string): T[] {
+  if (!Array.isArray(value) || !value.every(isItem)) throw invalidParam(name, description);
+  return value;
+}
+
 /** Checks an index definition against the collection's attributes (Appwrite's Index validator rules). */
 export function validateIndex(loaded: Pick<LoadedCollection, 'attributes' | 'indexes'>, input: IndexInput): NormalizedIndex {
   const key = validateKey(input.key, 'key');
-  if (!INDEX_TYPES.includes(input.type as IndexType)) {
-    throw new AppwriteError('general_argument_invalid', `Invalid \`type\` param: Value must be one of (${INDEX_TYPES.join(', ')})`);
-  }
-  const type = input.type as IndexType;
-  if (input.attributes.length === 0) throw invalidIndex('An index needs at least one attribute.');
-  if (new Set(input.attributes).size !== input.attributes.length) throw invalidIndex('Duplicate attributes provided.');
-  const orders = input.orders ?? [];
-  if (orders.length > input.attributes.length) throw invalidIndex('There are more orders than attributes.');
-  for (const order of orders) {
-    if (order !== null && order !== 'asc' && order !== 'desc') {
-      throw new AppwriteError('general_argument_invalid', 'Invalid `orders` param: Value must be one of (asc, desc)');
-    }
-  }
-  for (const attributeKey of input.attributes) {
+  const type = input.type;
+  if (!isIndexType(type)) throw invalidParam('type', `Value must be one of (${INDEX_TYPES.join(', ')})`);
+  const attributes = listParam('attributes', input.attributes, isAttributeKey, 'Value must be an array of attribute keys');
+  const orders = listParam('orders', input.orders ?? [], isOrder, 'Value must be an array of asc, desc or null');
+  const lengths = listParam('lengths', input.lengths ?? [], isLength, 'Value must be an array of non-negative integers or null');
+  if (attributes.length === 0) throw invalidIndex('An index needs at least one attribute.');
+  if (new Set(attributes).size !== attributes.length) throw invalidIndex('Duplicate attributes provided.');
+  if (orders.length > attributes.length) throw invalidIndex('There are more orders than attributes.');
+  for (const attributeKey of attributes) {
     if (isSystemField(attributeKey)) {
       if (type === 'fulltext') throw invalidIndex(`Attribute "${attributeKey}" cannot be part of a fulltext index.`);
       continue;
@@ -63,9 +73,9 @@ export function validateIndex(loaded: Pick<LoadedCollection, 'attributes' | 'ind
   return {
     key,
     type,
-    attributes: [...input.attributes],
-    orders: input.attributes.map((_, i) => (orders[i] ?? null) as IndexOrder | null),
-    lengths: input.attributes.map((_, i) => input.lengths?.[i] ?? null),
+    attributes: [...attributes],
+    orders: attributes.map((_, i) => orders[i] ?? null),
+    lengths: attributes.map((_, i) => lengths[i] ?? null),
   };
 }
 
@@ -111,15 +121,16 @@ export async function createIndex(catalog: Catalog, databaseId: string, collecti
   const normalized = validateIndex(loaded, input);
   const at = timestamp(catalog);
   try {
-    return await catalog.db.prisma.$transaction((tx) => insertIndex(tx, catalog.db.dialect, loaded, normalized, at));
+    return await catalog.db.prisma.$transaction((tx) => insertIndex(tx, catalog.db.dialect, loaded, normalized, at), SCHEMA_CHANGE_TRANSACTION);
   } finally {
     await catalog.cache.invalidate(databaseId, collectionId);
   }
 }
 
-export async function listIndexes(catalog: Catalog, databaseId: string, collectionId: string, queries: readonly string[] | null | undefined) {
+/** `maxLimit`: the largest `limit` a query may ask for (the configured maxListLimit). */
+export async function listIndexes(catalog: Catalog, databaseId: string, collectionId: string, queries: readonly string[] | null | undefined, maxLimit?: number) {
   const loaded = await requireCollection(catalog, databaseId, collectionId);
-  const args = metadataListArgs(queries, { key: 'key', type: 'type', status: 'status', $createdAt: 'createdAt', $updatedAt: 'updatedAt' });
+  const args = metadataListArgs(queries, { key: 'key', type: 'type', status: 'status', $createdAt: 'createdAt', $updatedAt: 'updatedAt' }, maxLimit);
   const collectionSequence = loaded.collection.sequence;
   const prisma = catalog.db.prisma;
   const { rows, count } = await runMetadataList(args, { collectionSequence }, {
@@ -144,7 +155,7 @@ export async function deleteIndex(catalog: Catalog, databaseId: string, collecti
     await catalog.db.prisma.$transaction(async (tx) => {
       for (const statement of dropIndexStatements(catalog.db.dialect, loaded.collection.sequence, index)) await tx.$executeRawUnsafe(statement);
       await tx.index.delete({ where: { sequence: index.sequence } });
-    });
+    }, SCHEMA_CHANGE_TRANSACTION);
   } finally {
     await catalog.cache.invalidate(databaseId, collectionId);
   }

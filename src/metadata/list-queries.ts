@@ -1,9 +1,12 @@
+import { DEFAULT_MAX_LIST_LIMIT } from '../config.ts';
 import { AppwriteError } from '../errors/appwrite-error.ts';
+import { checkString } from '../validation/values.ts';
 
 /**
  * Appwrite queries over the metadata lists (databases, collections, attributes, indexes), turned into Prisma
  * arguments. These lists are small and fully modelled, so a subset serves: equal/notEqual/startsWith on the
- * listed fields, ordering, limit/offset and cursors.
+ * listed fields, ordering, limit/offset and cursors. Values are checked against the column's type here:
+ * Prisma would refuse a mismatch with an internal error.
  */
 
 export interface MetadataListArgs {
@@ -15,14 +18,45 @@ export interface MetadataListArgs {
   cursorDirection: 'after' | 'before';
 }
 
-type Value = string | number | boolean;
 interface RawQuery {
   method: string;
   attribute?: string;
-  values?: Value[];
+  values?: unknown[];
 }
 
-const MAX_LIMIT = 5000;
+type ColumnType = 'string' | 'boolean' | 'integer';
+
+/**
+ * The type of every metadata column a list may query, by Prisma field name. The four metadata models agree on
+ * the names they share (`key`, `type`, `status`, …), so one table serves them all.
+ */
+const COLUMN_TYPES = {
+  id: 'string',
+  name: 'string',
+  key: 'string',
+  type: 'string',
+  status: 'string',
+  createdAt: 'string',
+  updatedAt: 'string',
+  enabled: 'boolean',
+  documentSecurity: 'boolean',
+  required: 'boolean',
+  array: 'boolean',
+  size: 'integer',
+} as const satisfies Record<string, ColumnType>;
+
+export type MetadataColumn = keyof typeof COLUMN_TYPES;
+
+// Prisma's Int is 32-bit: a wider value is an internal error there.
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
+
+const ACCEPTS: Record<ColumnType, (value: unknown) => boolean> = {
+  // NUL cannot reach PostgreSQL text: checkString refuses it.
+  string: (value) => checkString(value, null).ok,
+  boolean: (value) => typeof value === 'boolean',
+  integer: (value) => Number.isInteger(value) && (value as number) >= INT32_MIN && (value as number) <= INT32_MAX,
+};
 
 function invalid(message: string): AppwriteError {
   return new AppwriteError('general_query_invalid', `Invalid query: ${message}`);
@@ -36,23 +70,33 @@ function parse(text: string): RawQuery {
     throw invalid(`Syntax error in ${JSON.stringify(text.slice(0, 100))}`);
   }
   if (!query || typeof query !== 'object' || typeof (query as RawQuery).method !== 'string') throw invalid('Query must be an object with a method');
+  const { attribute, values } = query as Record<string, unknown>;
+  if (attribute !== undefined && typeof attribute !== 'string') throw invalid('Query attribute must be a string');
+  if (values !== undefined && !Array.isArray(values)) throw invalid('Query values must be an array');
   return query as RawQuery;
 }
 
-/** `fields` maps the API's field names (`$id`, `name`, …) to Prisma fields. */
-export function metadataListArgs(queries: readonly string[] | null | undefined, fields: Record<string, string>): MetadataListArgs {
+/**
+ * `fields` maps the API's field names (`$id`, `name`, …) to Prisma fields; `maxLimit` bounds `limit`
+ * (the configured `maxListLimit`).
+ */
+export function metadataListArgs(
+  queries: readonly string[] | null | undefined,
+  fields: Readonly<Record<string, MetadataColumn>>,
+  maxLimit: number = DEFAULT_MAX_LIST_LIMIT,
+): MetadataListArgs {
   const args: MetadataListArgs = { where: {}, orderBy: [], take: 25, skip: 0, cursorId: null, cursorDirection: 'after' };
   const conditions: Record<string, unknown>[] = [];
   for (const text of queries ?? []) {
     const { method, attribute = '', values = [] } = parse(text);
     const field = () => {
-      const name = fields[attribute];
-      if (!name) throw invalid(`Attribute not found in schema: ${attribute}`);
-      return name;
+      // Own keys only: `toString` and the like must not resolve through the prototype.
+      if (!Object.hasOwn(fields, attribute)) throw invalid(`Attribute not found in schema: ${attribute}`);
+      return fields[attribute]!;
     };
     const single = () => {
       if (values.length !== 1) throw invalid(`${method} takes exactly one value`);
-      return values[0]!;
+      return values[0];
     };
     const some = () => {
       if (values.length === 0) throw invalid(`${method} needs at least one value`);
@@ -63,16 +107,24 @@ export function metadataListArgs(queries: readonly string[] | null | undefined, 
       if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw invalid(`${method} must be a non-negative integer`);
       return n;
     };
+    const checked = (value: unknown) => {
+      if (!ACCEPTS[COLUMN_TYPES[field()]](value)) throw invalid(`Query value is invalid for attribute "${attribute}"`);
+      return value;
+    };
+    const prefix = () => {
+      if (COLUMN_TYPES[field()] !== 'string') throw invalid(`Cannot query ${method} on attribute "${attribute}" because it is not a string.`);
+      return checked(single());
+    };
     switch (method) {
       // OR/NOT of plain equalities rather than `in`, which Prisma has no boolean form of.
       case 'equal':
-        conditions.push({ OR: some().map((value) => ({ [field()]: value })) });
+        conditions.push({ OR: some().map((value) => ({ [field()]: checked(value) })) });
         break;
       case 'notEqual':
-        conditions.push({ NOT: some().map((value) => ({ [field()]: value })) });
+        conditions.push({ NOT: some().map((value) => ({ [field()]: checked(value) })) });
         break;
       case 'startsWith':
-        conditions.push({ [field()]: { startsWith: single() } });
+        conditions.push({ [field()]: { startsWith: prefix() } });
         break;
       case 'orderAsc':
       case 'orderDesc':
@@ -80,7 +132,7 @@ export function metadataListArgs(queries: readonly string[] | null | undefined, 
         break;
       case 'limit': {
         const n = count();
-        if (n < 1 || n > MAX_LIMIT) throw invalid(`limit must be between 1 and ${MAX_LIMIT}`);
+        if (n < 1 || n > maxLimit) throw invalid(`limit must be between 1 and ${maxLimit}`);
         args.take = n;
         break;
       }

@@ -1,4 +1,5 @@
 import { AppwriteError } from '../errors/appwrite-error.ts';
+import { ID_PATTERN_SOURCE as ID } from '../validation/ids.ts';
 
 /**
  * Appwrite permission strings: `action("role")`, e.g. `read("any")`, `update("user:ID")`,
@@ -18,7 +19,6 @@ export const COLLECTION_ACTIONS: readonly Action[] = ['read', 'create', 'update'
 export const DOCUMENT_ACTIONS: readonly Action[] = ['read', 'update', 'delete'];
 
 const PERMISSION_PATTERN = /^(read|create|update|delete|write)\("([^"]+)"\)$/;
-const ID = '[a-zA-Z0-9][a-zA-Z0-9._-]{0,35}';
 const ROLE_PATTERNS = [
   /^any$/,
   /^guests$/,

@@ -117,7 +117,7 @@ export function addAttributeSchema(builder: Builder, refs: { Status: StatusRef }
       description: 'List the attributes of a collection.',
       args: { ...collectionArgs(t.arg), ...listArgs(t.arg) },
       resolve: async (_, args, context) => {
-        const { rows, count } = await listAttributes(authorize(context, 'collections.read'), args.databaseId, args.collectionId, args.queries);
+        const { rows, count } = await listAttributes(authorize(context, 'collections.read'), args.databaseId, args.collectionId, args.queries, context.services.config.maxListLimit);
         return listed(rows, count, context, args.total);
       },
     }),

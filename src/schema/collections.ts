@@ -48,7 +48,7 @@ export function addCollectionSchema(builder: Builder, refs: SchemaRefs) {
       description: 'List the collections of a database.',
       args: { databaseId: t.arg.string({ required: true, description: 'Database ID.' }), ...listArgs(t.arg), search: t.arg.string({ required: false, description: 'Text to look for in names and IDs.' }) },
       resolve: async (_, args, context) => {
-        const { rows, count } = await listCollections(authorize(context, 'collections.read'), args.databaseId, args.queries, args.search);
+        const { rows, count } = await listCollections(authorize(context, 'collections.read'), args.databaseId, args.queries, args.search, context.services.config.maxListLimit);
         return listed(rows, count, context, args.total);
       },
     }),

@@ -31,7 +31,7 @@ export function addDatabaseSchema(builder: Builder, { Status }: SchemaRefs) {
       description: 'List databases, filtered, sorted and paged by queries.',
       args: { ...listArgs(t.arg), search: t.arg.string({ required: false, description: 'Text to look for in names and IDs.' }) },
       resolve: async (_, args, context) => {
-        const { rows, count } = await listDatabases(authorize(context, 'databases.read'), args.queries, args.search);
+        const { rows, count } = await listDatabases(authorize(context, 'databases.read'), args.queries, args.search, context.services.config.maxListLimit);
         return listed(rows, count, context, args.total);
       },
     }),

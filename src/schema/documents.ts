@@ -13,22 +13,33 @@ import {
 } from '../documents/service.ts';
 import type { DocumentOut } from '../documents/rows.ts';
 import type { ArgBuilder, Builder } from './builder.ts';
+import { AppwriteError } from '../errors/appwrite-error.ts';
 import { authorize, collectionArgs, listArgs, statusOk, type Listed } from './common.ts';
 import type { GatewayContext } from './context.ts';
 import type { StatusRef } from './refs.ts';
 
-function documentContext(context: GatewayContext, scope: string): DocumentContext {
+/**
+ * The context of a document operation. Appwrite's `transactionId` is accepted so SDK-shaped operations parse,
+ * but transactions are not implemented: one is refused rather than ignored.
+ */
+function documentContext(context: GatewayContext, scope: string, transactionId: string | null | undefined): DocumentContext {
+  if (transactionId != null) throw new AppwriteError('general_not_implemented', 'Transactions are not supported by this gateway: omit transactionId.');
   const catalog = authorize(context, scope);
-  const { countLimit, maxListLimit } = context.services.config;
-  return { catalog, caller: context.caller, limits: { countLimit, maxListLimit } };
+  const { countLimit, maxListLimit, maxOffset } = context.services.config;
+  return { catalog, caller: context.caller, limits: { countLimit, maxListLimit, maxOffset } };
 }
 
 /** Bulk answers list exactly what was written: their total is their length. */
 const written = (documents: DocumentOut[]): Listed<DocumentOut> => ({ items: documents, total: async () => documents.length });
 
+const transactionArg = (arg: ArgBuilder) => ({
+  transactionId: arg.string({ required: false, description: 'Appwrite transaction ID. Not supported: must be omitted or null.' }),
+});
+
 const documentArgs = (arg: ArgBuilder) => ({
   ...collectionArgs(arg),
   documentId: arg.string({ required: true, description: 'Document ID.' }),
+  ...transactionArg(arg),
 });
 
 const dataArg = (arg: ArgBuilder, required: boolean) =>
@@ -64,9 +75,9 @@ export function addDocumentSchema(builder: Builder, refs: { Status: StatusRef })
     databasesListDocuments: t.field({
       type: DocumentList,
       description: 'List documents, filtered, sorted and paged by queries, all in SQL; only documents the caller may read.',
-      args: { ...collectionArgs(t.arg), ...listArgs(t.arg) },
+      args: { ...collectionArgs(t.arg), ...listArgs(t.arg), ...transactionArg(t.arg) },
       resolve: async (_, args, context) => {
-        const page = await listDocuments(documentContext(context, 'documents.read'), args);
+        const page = await listDocuments(documentContext(context, 'documents.read', args.transactionId), args);
         return { items: page.documents, total: page.total };
       },
     }),
@@ -74,7 +85,7 @@ export function addDocumentSchema(builder: Builder, refs: { Status: StatusRef })
       type: Document,
       description: 'Get a document by its ID. Accepts select queries.',
       args: { ...documentArgs(t.arg), queries: t.arg.stringList({ required: false, description: 'Select queries.' }) },
-      resolve: (_, args, context) => getDocument(documentContext(context, 'documents.read'), args),
+      resolve: (_, args, context) => getDocument(documentContext(context, 'documents.read', args.transactionId), args),
     }),
   }));
 
@@ -84,51 +95,51 @@ export function addDocumentSchema(builder: Builder, refs: { Status: StatusRef })
       description: 'Create a document. Its data is validated against the collection\'s attributes.',
       args: { ...documentArgs(t.arg), data: dataArg(t.arg, true), permissions: permissionsArg(t.arg) },
       resolve: (_, args, context) =>
-        createDocument(documentContext(context, 'documents.write'), args),
+        createDocument(documentContext(context, 'documents.write', args.transactionId), args),
     }),
     databasesUpdateDocument: t.field({
       type: Document,
       description: 'Update some attributes of a document (a partial update) and, optionally, its permissions.',
       args: { ...documentArgs(t.arg), data: dataArg(t.arg, false), permissions: permissionsArg(t.arg) },
       resolve: (_, args, context) =>
-        updateDocument(documentContext(context, 'documents.write'), args),
+        updateDocument(documentContext(context, 'documents.write', args.transactionId), args),
     }),
     databasesUpsertDocument: t.field({
       type: Document,
       description: 'Create the document, or update the given attributes of the existing one.',
       args: { ...documentArgs(t.arg), data: dataArg(t.arg, false), permissions: permissionsArg(t.arg) },
       resolve: (_, args, context) =>
-        upsertDocument(documentContext(context, 'documents.write'), args),
+        upsertDocument(documentContext(context, 'documents.write', args.transactionId), args),
     }),
     databasesDeleteDocument: t.field({
       type: refs.Status,
       description: 'Delete a document.',
       args: documentArgs(t.arg),
       resolve: async (_, args, context) => {
-        await deleteDocument(documentContext(context, 'documents.write'), args);
+        await deleteDocument(documentContext(context, 'documents.write', args.transactionId), args);
         return statusOk;
       },
     }),
     databasesUpsertDocuments: t.field({
       type: DocumentList,
       description: 'Create or update many documents in one transaction. Each item holds `$id`, optional `$permissions`, and attribute values.',
-      args: { ...collectionArgs(t.arg), documents: t.arg({ type: ['Json'], required: true, description: 'Documents to upsert (at most 1000).' }) },
+      args: { ...collectionArgs(t.arg), ...transactionArg(t.arg), documents: t.arg({ type: ['Json'], required: true, description: 'Documents to upsert (at most 1000).' }) },
       resolve: async (_, args, context) =>
-        written(await upsertDocuments(documentContext(context, 'documents.write'), args)),
+        written(await upsertDocuments(documentContext(context, 'documents.write', args.transactionId), args)),
     }),
     databasesUpdateDocuments: t.field({
       type: DocumentList,
       description: 'Apply the same partial update to the documents that match the queries (at most 1000, in query order), in one transaction.',
-      args: { ...collectionArgs(t.arg), data: dataArg(t.arg, false), queries: t.arg.stringList({ required: false, description: 'Queries choosing the documents.' }) },
+      args: { ...collectionArgs(t.arg), ...transactionArg(t.arg), data: dataArg(t.arg, false), queries: t.arg.stringList({ required: false, description: 'Queries choosing the documents.' }) },
       resolve: async (_, args, context) =>
-        written(await updateDocuments(documentContext(context, 'documents.write'), args)),
+        written(await updateDocuments(documentContext(context, 'documents.write', args.transactionId), args)),
     }),
     databasesDeleteDocuments: t.field({
       type: DocumentList,
       description: 'Delete the documents that match the queries (at most 1000, in query order), in one transaction; returns them.',
-      args: { ...collectionArgs(t.arg), queries: t.arg.stringList({ required: false, description: 'Queries choosing the documents.' }) },
+      args: { ...collectionArgs(t.arg), ...transactionArg(t.arg), queries: t.arg.stringList({ required: false, description: 'Queries choosing the documents.' }) },
       resolve: async (_, args, context) =>
-        written(await deleteDocuments(documentContext(context, 'documents.write'), args)),
+        written(await deleteDocuments(documentContext(context, 'documents.write', args.transactionId), args)),
     }),
     databasesIncrementDocumentAttribute: t.field({
       type: Document,
@@ -140,7 +151,7 @@ export function addDocumentSchema(builder: Builder, refs: { Status: StatusRef })
         max: t.arg.float({ required: false, description: 'Upper bound the result may not exceed.' }),
       },
       resolve: (_, args, context) =>
-        changeDocumentAttribute(documentContext(context, 'documents.write'), 'increment', { ...args, bound: args.max }),
+        changeDocumentAttribute(documentContext(context, 'documents.write', args.transactionId), 'increment', { ...args, bound: args.max }),
     }),
     databasesDecrementDocumentAttribute: t.field({
       type: Document,
@@ -152,7 +163,7 @@ export function addDocumentSchema(builder: Builder, refs: { Status: StatusRef })
         min: t.arg.float({ required: false, description: 'Lower bound the result may not go below.' }),
       },
       resolve: (_, args, context) =>
-        changeDocumentAttribute(documentContext(context, 'documents.write'), 'decrement', { ...args, bound: args.min }),
+        changeDocumentAttribute(documentContext(context, 'documents.write', args.transactionId), 'decrement', { ...args, bound: args.min }),
     }),
   }));
 }

@@ -37,7 +37,7 @@ export function addIndexSchema(builder: Builder, refs: { Status: StatusRef }) {
       description: 'List the indexes of a collection.',
       args: { ...collectionArgs(t.arg), ...listArgs(t.arg) },
       resolve: async (_, args, context) => {
-        const { rows, count } = await listIndexes(authorize(context, 'collections.read'), args.databaseId, args.collectionId, args.queries);
+        const { rows, count } = await listIndexes(authorize(context, 'collections.read'), args.databaseId, args.collectionId, args.queries, context.services.config.maxListLimit);
         return listed(rows, count, context, args.total);
       },
     }),

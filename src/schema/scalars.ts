@@ -1,8 +1,7 @@
 import { GraphQLError, Kind, type ValueNode } from 'graphql';
+import { INT64_MAX, INT64_MIN } from '../validation/values.ts';
 import type { Builder } from './builder.ts';
 
-const INT64_MIN = -(2n ** 63n);
-const INT64_MAX = 2n ** 63n - 1n;
 
 function toInt64(value: unknown): bigint {
   let result: bigint;
@@ -19,7 +18,11 @@ function literalValue(node: ValueNode): unknown {
     case Kind.STRING:
     case Kind.ENUM:
       return node.value;
-    case Kind.INT:
+    case Kind.INT: {
+      // An integer literal keeps all its digits (64-bit attributes); JSON variables are parsed before we see them.
+      const value = Number(node.value);
+      return Number.isSafeInteger(value) ? value : BigInt(node.value);
+    }
     case Kind.FLOAT:
       return Number(node.value);
     case Kind.BOOLEAN:

@@ -1,7 +1,8 @@
 import type { AttributeDef, AttributeFormat, AttributeType } from '../documents/model.ts';
 import { AppwriteError } from '../errors/appwrite-error.ts';
 import { validateKey } from './ids.ts';
-import { INT64_MAX, INT64_MIN, checkDouble, checkInteger, checkString, checkValue, type ValueCheck, type ValueRules } from './values.ts';
+import { invalidParam, param } from './params.ts';
+import { INT64_MAX, INT64_MIN, checkBoolean, checkDouble, checkInteger, checkString, checkValue, type ValueCheck, type ValueRules } from './values.ts';
 
 /**
  * Parameters of the create/update attribute mutations, checked and normalized the way Appwrite's attribute
@@ -11,25 +12,30 @@ import { INT64_MAX, INT64_MIN, checkDouble, checkInteger, checkString, checkValu
 
 export type AttributeKind = 'string' | 'integer' | 'float' | 'boolean' | 'datetime' | 'email' | 'enum' | 'url' | 'ip';
 
+/**
+ * The parameters as given. Those a client can send as raw JSON (createCollection's `attributes`) are
+ * `unknown`: their types are checked here, not trusted.
+ */
 export interface AttributeInput {
   kind: AttributeKind;
   /** The attribute's key; on update, its current key. */
-  key: string;
+  key: unknown;
   /** Update only: the key to rename the attribute to. */
   newKey?: string | null;
-  required: boolean;
-  /** Create only: an update keeps the existing attribute's flag. */
-  array?: boolean | null;
+  /** A boolean; absent means false. */
+  required: unknown;
+  /** Create only, a boolean (absent: false): an update keeps the existing attribute's flag. */
+  array?: unknown;
   /** String only: maximum length in chars; on update, null keeps the current size. */
-  size?: number | null;
+  size?: unknown;
   /** Integer and float only; on update, null keeps the current bound. */
-  min?: bigint | number | null;
-  max?: bigint | number | null;
+  min?: unknown;
+  max?: unknown;
   default?: unknown;
-  /** Enum only; on update, null keeps the current elements. */
-  elements?: string[] | null;
-  /** String only. */
-  encrypt?: boolean | null;
+  /** Enum only, a list of strings; on update, null keeps the current elements. */
+  elements?: unknown;
+  /** String only, a boolean (absent: false). */
+  encrypt?: unknown;
 }
 
 /**
@@ -60,13 +66,9 @@ const STORAGE: Record<AttributeKind, { type: AttributeType; format: AttributeFor
   ip: { type: 'string', format: 'ip', size: 39 },
 };
 
-function invalidParam(name: string, description: string): AppwriteError {
-  return new AppwriteError('general_argument_invalid', `Invalid \`${name}\` param: ${description}`);
-}
-
-function param<T>(name: string, check: ValueCheck<T>): T {
-  if (!check.ok) throw invalidParam(name, check.description);
-  return check.value;
+/** A boolean parameter that may be left out. */
+function flag(name: string, value: unknown): boolean {
+  return value === null || value === undefined ? false : param(name, checkBoolean(value));
 }
 
 function sizeOf(input: AttributeInput, existing: AttributeDef | undefined): number | null {
@@ -103,12 +105,13 @@ function numericBoundsOf(input: AttributeInput, existing: AttributeDef | undefin
   }
 }
 
+const isElementList = (value: unknown): value is string[] =>
+  Array.isArray(value) && value.length <= MAX_ENUM_ELEMENTS && value.every((element) => checkString(element, MAX_ENUM_ELEMENT_LENGTH).ok);
+
 function elementsOf(input: AttributeInput, existing: AttributeDef | undefined): string[] | null {
   if (input.kind !== 'enum') return null;
   const elements = input.elements ?? existing?.elements ?? [];
-  if (elements.length > MAX_ENUM_ELEMENTS || elements.some((element) => !checkString(element, MAX_ENUM_ELEMENT_LENGTH).ok)) {
-    throw invalidParam('elements', ELEMENTS_RULE);
-  }
+  if (!isElementList(elements)) throw invalidParam('elements', ELEMENTS_RULE);
   if (elements.length === 0) throw new AppwriteError('attribute_value_invalid', 'Enum elements must not be empty');
   if (elements.includes('')) throw new AppwriteError('attribute_value_invalid', 'Each enum element must not be empty');
   if (new Set(elements).size !== elements.length) throw new AppwriteError('attribute_value_invalid', 'Enum elements must be unique');
@@ -130,8 +133,9 @@ function defaultOf(input: AttributeInput, rules: ValueRules): unknown {
  * (array flag, size, bounds, elements); the caller has already checked that the kind matches it.
  */
 export function validateAttributeDefinition(input: AttributeInput, existing?: AttributeDef): NormalizedAttribute {
-  validateKey(input.key, 'key');
-  if (input.newKey !== null && input.newKey !== undefined) validateKey(input.newKey, 'newKey');
+  const key = validateKey(input.key, 'key');
+  const newKey = input.newKey === null || input.newKey === undefined ? null : validateKey(input.newKey, 'newKey');
+  const required = flag('required', input.required);
   const { type, format } = STORAGE[input.kind];
   const rules: ValueRules = {
     type,
@@ -142,18 +146,18 @@ export function validateAttributeDefinition(input: AttributeInput, existing?: At
   };
   const defaultValue = defaultOf(input, rules);
 
-  const encrypt = input.kind === 'string' && input.encrypt === true;
+  const encrypt = flag('encrypt', input.encrypt) && input.kind === 'string';
   if (encrypt && (rules.size ?? 0) < MIN_ENCRYPTED_SIZE) {
     throw new AppwriteError('general_bad_request', `Size too small. Encrypted strings require a minimum size of ${MIN_ENCRYPTED_SIZE} characters.`);
   }
 
-  const array = existing ? existing.array : input.array === true;
-  if (defaultValue !== null && input.required) {
+  const array = existing ? existing.array : flag('array', input.array);
+  if (defaultValue !== null && required) {
     throw new AppwriteError('attribute_default_unsupported', 'Cannot set default value for required attribute');
   }
   if (defaultValue !== null && array) {
     throw new AppwriteError('attribute_default_unsupported', 'Cannot set default value for array attributes');
   }
 
-  return { key: input.newKey ?? input.key, ...rules, required: input.required, array, default: defaultValue, encrypt };
+  return { key: newKey ?? key, ...rules, required, array, default: defaultValue, encrypt };
 }

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { AppwriteError } from '../errors/appwrite-error.ts';
+import { invalidParam } from './params.ts';
 
 /**
  * Client-chosen identifiers. Appwrite's UID (resource IDs) and Key (attribute and index keys) validators share
@@ -7,7 +7,9 @@ import { AppwriteError } from '../errors/appwrite-error.ts';
  * system fields). They differ only in their messages, kept verbatim (the UID one predates . and - being valid).
  */
 
-const VALID_KEY = /^[A-Za-z0-9][A-Za-z0-9._-]{0,35}$/;
+/** The rule as a regex source without anchors, for patterns that embed IDs (e.g. roles like `user:ID`). */
+export const ID_PATTERN_SOURCE = '[A-Za-z0-9][A-Za-z0-9._-]{0,35}';
+const VALID_ID = new RegExp(`^${ID_PATTERN_SOURCE}$`);
 export const UID_RULE = "UID must contain at most 36 chars. Valid chars are a-z, A-Z, 0-9, and underscore. Can't start with a leading underscore";
 const KEY_RULE = "Parameter must contain at most 36 chars. Valid chars are a-z, A-Z, 0-9, period, hyphen, and underscore. Can't start with a special char";
 
@@ -34,15 +36,12 @@ export function uniqueId(): string {
   );
 }
 
-function invalidParam(what: string, rule: string): AppwriteError {
-  return new AppwriteError('general_argument_invalid', `Invalid \`${what}\` param: ${rule}`);
-}
-
-export const isValidId = (input: string): boolean => VALID_KEY.test(input);
+/** Also refuses non-strings: JSON parameters reach here unchecked, and a regex would test `String(input)`. */
+export const isValidId = (input: unknown): input is string => typeof input === 'string' && VALID_ID.test(input);
 
 /** An ID that must already follow the rule (e.g. to address an existing resource). */
-export function validateId(input: string, what: string): string {
-  if (!VALID_KEY.test(input)) throw invalidParam(what, UID_RULE);
+export function validateId(input: unknown, what: string): string {
+  if (!isValidId(input)) throw invalidParam(what, UID_RULE);
   return input;
 }
 
@@ -52,7 +51,7 @@ export function resolveId(input: string, what: string): string {
 }
 
 /** An attribute or index key. */
-export function validateKey(key: string, what: string): string {
-  if (!VALID_KEY.test(key)) throw invalidParam(what, KEY_RULE);
+export function validateKey(key: unknown, what: string): string {
+  if (!isValidId(key)) throw invalidParam(what, KEY_RULE);
   return key;
 }

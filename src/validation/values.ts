@@ -52,7 +52,7 @@ export function checkDouble(value: unknown, min = -Number.MAX_VALUE, max = Numbe
   return double < min || double > max ? outOfBounds(rangeRule(min, max)) : valid(double);
 }
 
-function checkBoolean(value: unknown): ValueCheck<boolean> {
+export function checkBoolean(value: unknown): ValueCheck<boolean> {
   return typeof value === 'boolean' ? valid(value) : wrongType('Value must be a valid boolean');
 }
 

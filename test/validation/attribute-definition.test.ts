@@ -19,6 +19,10 @@ describe('keys', () => {
     expect(() => create({ kind: 'boolean', key })).toThrow(appwriteError('general_argument_invalid', `Invalid \`key\` param: ${KEY_RULE}`));
   });
 
+  it.each([undefined, null, 12, true, ['a'], { key: 'a' }])('rejects the non-string key %j (JSON attributes reach here unchecked)', (key) => {
+    expect(() => create({ kind: 'boolean', key })).toThrow(appwriteError('general_argument_invalid', `Invalid \`key\` param: ${KEY_RULE}`));
+  });
+
   it('accepts a 36-char key with inner special chars', () => {
     const key = `a.b-c_${'d'.repeat(30)}`;
     expect(create({ kind: 'boolean', key }).key).toBe(key);
@@ -306,11 +310,39 @@ describe('enum attributes', () => {
     expect(() => create({ kind: 'enum', elements: ['x'.repeat(256)] })).toThrow(appwriteError('general_argument_invalid', ELEMENTS_RULE));
   });
 
+  it.each(['abc', 5, { a: 'b' }, true])('rejects elements %j that are not a list', (elements) => {
+    expect(() => create({ kind: 'enum', elements })).toThrow(appwriteError('general_argument_invalid', ELEMENTS_RULE));
+  });
+
+  it('rejects elements that are not strings', () => {
+    expect(() => create({ kind: 'enum', elements: ['a', 1] })).toThrow(appwriteError('general_argument_invalid', ELEMENTS_RULE));
+    expect(() => create({ kind: 'enum', elements: [null] })).toThrow(appwriteError('general_argument_invalid', ELEMENTS_RULE));
+  });
+
   it('requires the default to be one of the elements', () => {
     expect(() => create({ kind: 'enum', elements: ['red', 'green'], default: 'blue' })).toThrow(
       appwriteError('attribute_value_invalid', 'Default value not found in elements'),
     );
     expect(() => create({ kind: 'enum', elements: ['red'], default: 'Red' })).toThrow(appwriteError('attribute_value_invalid'));
+  });
+});
+
+describe('flags', () => {
+  it('reads an absent required, array or encrypt as false', () => {
+    expect(create({ kind: 'string', size: 200, required: undefined, array: undefined, encrypt: undefined })).toMatchObject({ required: false, array: false, encrypt: false });
+    expect(create({ kind: 'string', size: 200, required: null, array: null, encrypt: null })).toMatchObject({ required: false, array: false, encrypt: false });
+  });
+
+  it('keeps true flags', () => {
+    expect(create({ kind: 'string', size: 200, required: true, array: true, encrypt: true })).toMatchObject({ required: true, array: true, encrypt: true });
+  });
+
+  it.each(['required', 'array', 'encrypt'] as const)('rejects a %s that is not a boolean', (name) => {
+    for (const value of ['yes', 1, 0, [], {}]) {
+      expect(() => create({ kind: 'string', size: 200, [name]: value })).toThrow(
+        appwriteError('general_argument_invalid', `Invalid \`${name}\` param: Value must be a valid boolean`),
+      );
+    }
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveId, uniqueId, validateId, validateKey } from '../../src/validation/ids.ts';
+import { ID_PATTERN_SOURCE, isValidId, resolveId, uniqueId, validateId, validateKey } from '../../src/validation/ids.ts';
 import { appwriteError } from './appwrite-error-matcher.ts';
 
 const UID_RULE = "UID must contain at most 36 chars. Valid chars are a-z, A-Z, 0-9, and underscore. Can't start with a leading underscore";
@@ -7,13 +7,33 @@ const KEY_RULE = "Parameter must contain at most 36 chars. Valid chars are a-z, 
 
 const VALID = ['a', 'Z', '0', '0abc', 'user_1', 'my.doc-id_2', 'a.', 'a-', 'a_', 'x'.repeat(36), '5e5ea5c16897e'];
 const INVALID = ['', '_a', '.a', '-a', '$id', '$createdAt', 'a b', 'a/b', 'a@b', 'a:b', 'é', 'naïve', 'a\n', 'x'.repeat(37)];
+// Values from JSON parameters; a regex alone would accept most of them, as it tests their string form ("undefined", "12").
+const NOT_STRINGS = [undefined, null, 12, true, ['abc'], { id: 'abc' }];
+
+describe('isValidId', () => {
+  it.each(VALID)('accepts %j', (id) => {
+    expect(isValidId(id)).toBe(true);
+  });
+
+  it.each([...INVALID, ...NOT_STRINGS])('rejects %j', (id) => {
+    expect(isValidId(id)).toBe(false);
+  });
+});
+
+describe('ID_PATTERN_SOURCE', () => {
+  it('is the same rule, unanchored, for patterns that embed IDs', () => {
+    const role = new RegExp(`^user:${ID_PATTERN_SOURCE}$`);
+    for (const id of VALID) expect(role.test(`user:${id}`), id).toBe(true);
+    for (const id of INVALID) expect(role.test(`user:${id}`), id).toBe(false);
+  });
+});
 
 describe('validateId', () => {
   it.each(VALID)('accepts %j', (id) => {
     expect(validateId(id, 'documentId')).toBe(id);
   });
 
-  it.each([...INVALID, 'unique()'])('rejects %j with Appwrite\'s UID message', (id) => {
+  it.each([...INVALID, ...NOT_STRINGS, 'unique()'])('rejects %j with Appwrite\'s UID message', (id) => {
     expect(() => validateId(id, 'documentId')).toThrow(appwriteError('general_argument_invalid', `Invalid \`documentId\` param: ${UID_RULE}`));
   });
 });
@@ -60,7 +80,7 @@ describe('validateKey', () => {
     expect(validateKey(key, 'key')).toBe(key);
   });
 
-  it.each([...INVALID, '$updatedAt', '$permissions', 'unique()'])('rejects %j with Appwrite\'s Key message', (key) => {
+  it.each([...INVALID, ...NOT_STRINGS, '$updatedAt', '$permissions', 'unique()'])('rejects %j with Appwrite\'s Key message', (key) => {
     expect(() => validateKey(key, 'key')).toThrow(appwriteError('general_argument_invalid', `Invalid \`key\` param: ${KEY_RULE}`));
   });
 

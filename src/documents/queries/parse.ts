@@ -14,12 +14,16 @@ const DEFAULT_LIST_LIMIT = 25;
 const MAX_LIST_LIMIT = 5000;
 const MAX_QUERIES = 100;
 const MAX_VALUES = 100;
+/** Values bound by one request's filters, all queries together: far below SQLite's and PostgreSQL's parameter limits. */
+const MAX_FILTER_VALUES = 5000;
 // Appwrite's bound on one element of an array parameter; it also bounds the size of one and/or tree.
 const MAX_QUERY_LENGTH = 4096;
 
 export interface ParseOptions {
   defaultLimit?: number;
   maxLimit?: number;
+  /** Largest offset: an offset walks that many rows before the page. */
+  maxOffset?: number;
 }
 
 /** A queryable key as the SQL layer sees it. */
@@ -106,7 +110,7 @@ export function parseQueries(
         break;
       }
       case 'offset': {
-        const value = integerArgument(query, 'offset', 0, Number.MAX_SAFE_INTEGER);
+        const value = integerArgument(query, 'offset', 0, options.maxOffset ?? Number.MAX_SAFE_INTEGER);
         offset ??= value;
         break;
       }
@@ -124,6 +128,9 @@ export function parseQueries(
         filters.push(parseFilter(query, collection));
     }
   }
+
+  const bound = filters.reduce((sum, filter) => sum + valueCount(filter), 0);
+  if (bound > MAX_FILTER_VALUES) throw invalid(`Queries may hold at most ${MAX_FILTER_VALUES} values in all, got ${bound}`);
 
   return {
     filters,
@@ -201,6 +208,12 @@ function parseFilter(query: RawQuery, collection: CollectionShape): FilterNode {
     default:
       throw new AppwriteError('general_query_invalid', `Invalid query method: ${method}`);
   }
+}
+
+function valueCount(filter: FilterNode): number {
+  if ('filters' in filter) return filter.filters.reduce((sum, nested) => sum + valueCount(nested), 0);
+  if ('values' in filter) return filter.values.length;
+  return 'value' in filter ? 1 : 0;
 }
 
 function parseLogical(method: LogicalFilter['method'], values: unknown[], collection: CollectionShape): LogicalFilter {
