@@ -1,7 +1,7 @@
 import { attributeKind, createAttribute, deleteAttribute, getAttribute, listAttributes, updateAttribute, type AttributeKind } from '../metadata/attributes.ts';
 import type { AttributeRecord } from '../metadata/records.ts';
 import type { ArgBuilder, Builder } from './builder.ts';
-import { authorize, collectionArgs, listArgs, listed, statusOk, type Listed } from './common.ts';
+import { addListType, authorize, collectionArgs, listArgs, listed, statusOk } from './common.ts';
 import type { StatusRef } from './refs.ts';
 
 /**
@@ -103,13 +103,7 @@ export function addAttributeSchema(builder: Builder, refs: { Status: StatusRef }
     });
   }
 
-  const AttributeList = builder.objectRef<Listed<AttributeRecord>>('AttributeList').implement({
-    description: 'A page of attributes.',
-    fields: (t) => ({
-      total: t.int({ description: 'Number of attributes that match the queries.', resolve: (l) => l.total() }),
-      attributes: t.field({ type: [Attribute], description: 'The attributes of this page.', resolve: (l) => l.items }),
-    }),
-  });
+  const AttributeList = addListType(builder, 'AttributeList', 'attributes', Attribute);
 
   builder.queryFields((t) => ({
     databasesListAttributes: t.field({

@@ -1,7 +1,7 @@
 import { createCollection, deleteCollection, getCollection, listCollections, updateCollection } from '../metadata/collections.ts';
 import type { LoadedCollection } from '../metadata/records.ts';
 import type { Builder } from './builder.ts';
-import { authorize, collectionArgs, listArgs, listed, statusOk, type Listed } from './common.ts';
+import { addListType, authorize, collectionArgs, listArgs, listed, statusOk } from './common.ts';
 import type { SchemaRefs } from './refs.ts';
 
 /** Rough bytes per value of each non-string type (strings: 4 bytes a char), for Appwrite's informative `bytesUsed`. */
@@ -34,13 +34,7 @@ export function addCollectionSchema(builder: Builder, refs: SchemaRefs) {
     }),
   });
 
-  const CollectionList = builder.objectRef<Listed<LoadedCollection>>('CollectionList').implement({
-    description: 'A page of collections.',
-    fields: (t) => ({
-      total: t.int({ description: 'Number of collections that match the queries (counted up to the count limit).', resolve: (l) => l.total() }),
-      collections: t.field({ type: [Collection], description: 'The collections of this page.', resolve: (l) => l.items }),
-    }),
-  });
+  const CollectionList = addListType(builder, 'CollectionList', 'collections', Collection);
 
   builder.queryFields((t) => ({
     databasesListCollections: t.field({

@@ -36,6 +36,28 @@ export const collectionArgs = (arg: ArgBuilder) => ({
   collectionId: arg.string({ required: true, description: 'Collection ID.' }),
 });
 
+/**
+ * A page type in Appwrite's shape: `total` plus the items under their plural name (`documents`, `databases`…).
+ * `total` counts matches up to COUNT_LIMIT, is 0 with `total: false`, and costs a query only when selected.
+ */
+export function addListType<T>(
+  builder: Builder,
+  name: string,
+  itemsField: string,
+  item: PothosSchemaTypes.ObjectRef<any, T> | PothosSchemaTypes.InterfaceRef<any, T>,
+) {
+  return builder.objectRef<Listed<T>>(name).implement({
+    description: `A page of ${itemsField}.`,
+    fields: (t) => ({
+      total: t.int({
+        description: `Number of ${itemsField} that match the queries, counted up to the count limit; 0 when \`total: false\`. Not selecting it skips the count.`,
+        resolve: (list) => list.total(),
+      }),
+      [itemsField]: t.field({ type: [item], description: `The ${itemsField} of this page.`, resolve: (list) => list.items }),
+    }),
+  });
+}
+
 export function addCommonTypes(builder: Builder) {
   const Status = builder.objectRef<StatusShape>('Status').implement({
     description: 'The answer of operations that Appwrite answers with no content.',

@@ -1,7 +1,7 @@
 import { createDatabase, deleteDatabase, getDatabase, listDatabases, updateDatabase } from '../metadata/databases.ts';
 import type { DatabaseRow } from '../metadata/records.ts';
 import type { Builder } from './builder.ts';
-import { authorize, listArgs, listed, statusOk, type Listed } from './common.ts';
+import { addListType, authorize, listArgs, listed, statusOk } from './common.ts';
 import type { SchemaRefs } from './refs.ts';
 
 export function addDatabaseSchema(builder: Builder, { Status }: SchemaRefs) {
@@ -17,13 +17,7 @@ export function addDatabaseSchema(builder: Builder, { Status }: SchemaRefs) {
     }),
   });
 
-  const DatabaseList = builder.objectRef<Listed<DatabaseRow>>('DatabaseList').implement({
-    description: 'A page of databases.',
-    fields: (t) => ({
-      total: t.int({ description: 'Number of databases that match the queries (counted up to the count limit).', resolve: (l) => l.total() }),
-      databases: t.field({ type: [Database], description: 'The databases of this page.', resolve: (l) => l.items }),
-    }),
-  });
+  const DatabaseList = addListType(builder, 'DatabaseList', 'databases', Database);
 
   builder.queryFields((t) => ({
     databasesList: t.field({

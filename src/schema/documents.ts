@@ -14,7 +14,7 @@ import {
 import type { DocumentOut } from '../documents/rows.ts';
 import type { ArgBuilder, Builder } from './builder.ts';
 import { AppwriteError } from '../errors/appwrite-error.ts';
-import { authorize, collectionArgs, listArgs, statusOk, type Listed } from './common.ts';
+import { addListType, authorize, collectionArgs, listArgs, type Listed, statusOk } from './common.ts';
 import type { GatewayContext } from './context.ts';
 import type { StatusRef } from './refs.ts';
 
@@ -63,13 +63,7 @@ export function addDocumentSchema(builder: Builder, refs: { Status: StatusRef })
     }),
   });
 
-  const DocumentList = builder.objectRef<Listed<DocumentOut>>('DocumentList').implement({
-    description: 'A page of documents.',
-    fields: (t) => ({
-      total: t.int({ description: 'Number of documents that match the queries, counted up to the count limit; 0 when `total: false`. Not selecting it skips the count.', resolve: (l) => l.total() }),
-      documents: t.field({ type: [Document], description: 'The documents of this page.', resolve: (l) => l.items }),
-    }),
-  });
+  const DocumentList = addListType(builder, 'DocumentList', 'documents', Document);
 
   builder.queryFields((t) => ({
     databasesListDocuments: t.field({

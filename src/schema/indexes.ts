@@ -1,7 +1,7 @@
 import { createIndex, deleteIndex, getIndex, listIndexes } from '../metadata/indexes.ts';
 import type { IndexRecord } from '../metadata/records.ts';
 import type { Builder } from './builder.ts';
-import { authorize, collectionArgs, listArgs, listed, statusOk, type Listed } from './common.ts';
+import { addListType, authorize, collectionArgs, listArgs, listed, statusOk } from './common.ts';
 import type { StatusRef } from './refs.ts';
 
 export function addIndexSchema(builder: Builder, refs: { Status: StatusRef }) {
@@ -21,13 +21,7 @@ export function addIndexSchema(builder: Builder, refs: { Status: StatusRef }) {
     }),
   });
 
-  const IndexList = builder.objectRef<Listed<IndexRecord>>('IndexList').implement({
-    description: 'A page of indexes.',
-    fields: (t) => ({
-      total: t.int({ description: 'Number of indexes that match the queries.', resolve: (l) => l.total() }),
-      indexes: t.field({ type: [Index], description: 'The indexes of this page.', resolve: (l) => l.items }),
-    }),
-  });
+  const IndexList = addListType(builder, 'IndexList', 'indexes', Index);
 
   const keyArgs = (arg: Parameters<typeof collectionArgs>[0]) => ({ ...collectionArgs(arg), key: arg.string({ required: true, description: 'Index key.' }) });
 
