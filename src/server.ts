@@ -49,9 +49,10 @@ export async function health(db: Database): Promise<Response> {
 const HEALTH_PATH = '/v1/health';
 const METADATA_TTL_WITH_CHANNEL_MS = 60_000;
 
-const GRAPHIQL_DEFAULT_QUERY = `# Appwrite-compatible GraphQL. Put your API key in the Headers tab below:
-#   { "X-Appwrite-Key": "standard_…" }
-# (the server prints one on its first start). Without a key you are a guest.
+const GRAPHIQL_DEFAULT_QUERY = `# Appwrite-compatible GraphQL.
+# Put your API key in the Headers tab below
+# (the server prints one on its first start).
+# Without a key you are a guest.
 
 query Databases {
   databasesList {
@@ -76,7 +77,12 @@ export function createGateway({ config, db, logger, now = Date.now }: GatewayOpt
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({
     schema: buildSchema(),
     graphqlEndpoint: GRAPHQL_ENDPOINT_PATTERN,
-    graphiql: { endpoint: '/v1/graphql', title: 'Appwrite GraphQL gateway', defaultQuery: GRAPHIQL_DEFAULT_QUERY },
+    graphiql: {
+      endpoint: '/v1/graphql',
+      title: 'Appwrite GraphQL gateway',
+      defaultQuery: GRAPHIQL_DEFAULT_QUERY,
+      headers: JSON.stringify({ 'X-Appwrite-Key': '' }, null, 2),
+    },
     // GraphiQL with its assets inlined, so it works without internet access (Yoga's default loads them from a CDN).
     // Loaded on the first browser visit: the bundle is large and most processes never serve it.
     renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
