@@ -29,13 +29,35 @@ export function createTableStatements(dialect: Dialect, collectionSequence: numb
     `CREATE UNIQUE INDEX ${quoteIdent(`${tableName(collectionSequence)}_uid`)} ON ${table} ("_uid")`,
     `CREATE INDEX ${quoteIdent(`${tableName(collectionSequence)}_created`)} ON ${table} ("_createdAt")`,
     `CREATE INDEX ${quoteIdent(`${tableName(collectionSequence)}_updated`)} ON ${table} ("_updatedAt")`,
+    ...createPermissionsTableStatements(dialect, collectionSequence),
+  ];
+}
+
+/** The table holding one row per document × action × role, so read checks run as indexed SQL. */
+export const permissionsTableName = (collectionSequence: number): string => `${tableName(collectionSequence)}_perms`;
+
+/**
+ * Document permissions as rows: the primary key serves "may this caller read document N" probes, the second
+ * index "which documents may these roles read". Rows go with their document (ON DELETE CASCADE).
+ */
+function createPermissionsTableStatements(dialect: Dialect, collectionSequence: number): string[] {
+  const perms = permissionsTableName(collectionSequence);
+  const documentType = dialect === 'sqlite' ? 'INTEGER' : 'BIGINT';
+  return [
+    `CREATE TABLE ${quoteIdent(perms)} ("_document" ${documentType} NOT NULL REFERENCES ${quoteIdent(tableName(collectionSequence))} ("_sequence") ON DELETE CASCADE, ` +
+      `"_action" ${TEXT[dialect]} NOT NULL, "_role" ${TEXT[dialect]} NOT NULL, PRIMARY KEY ("_document", "_action", "_role"))${dialect === 'sqlite' ? ' WITHOUT ROWID' : ''}`,
+    `CREATE INDEX ${quoteIdent(`${perms}_role`)} ON ${quoteIdent(perms)} ("_action", "_role", "_document")`,
   ];
 }
 
 export function dropTableStatements(collection: Pick<CollectionShape, 'sequence' | 'indexes'>, dialect: Dialect): string[] {
   // SQLite FTS shadow tables are separate tables and must go with their collection.
   const fts = dialect === 'sqlite' ? collection.indexes.filter((i) => i.type === 'fulltext').flatMap((i) => dropIndexStatements(dialect, collection.sequence, i)) : [];
-  return [...fts, `DROP TABLE IF EXISTS ${quoteIdent(tableName(collection.sequence))}`];
+  return [
+    ...fts,
+    `DROP TABLE IF EXISTS ${quoteIdent(permissionsTableName(collection.sequence))}`,
+    `DROP TABLE IF EXISTS ${quoteIdent(tableName(collection.sequence))}`,
+  ];
 }
 
 export function columnType(dialect: Dialect, attribute: Pick<AttributeDef, 'type' | 'array'>): string {

@@ -6,11 +6,12 @@ import { AppwriteError } from '../errors/appwrite-error.ts';
 import { requireCollection, timestamp, type Catalog } from '../metadata/catalog.ts';
 import type { LoadedCollection } from '../metadata/records.ts';
 import { assertGrantable, collectionGrants, documentGrants, readCondition } from '../permissions/document-access.ts';
-import { DOCUMENT_ACTIONS, formatPermission, parsePermissions, type Action } from '../permissions/permission.ts';
+import { DOCUMENT_ACTIONS, formatPermission, parsePermissions, type Action, type Permission } from '../permissions/permission.ts';
 import { validateDocumentData } from '../validation/document-data.ts';
 import { isValidId, resolveId, UID_RULE, validateId } from '../validation/ids.ts';
 import { INT64_MAX, INT64_MIN } from '../validation/values.ts';
 import { encodeScalar, encodeValue } from './codec.ts';
+import { writePermissionRows } from './permission-rows.ts';
 import { columnName, tableName, type AttributeDef, type CollectionShape } from './model.ts';
 import type { ParsedQueries } from './queries/ast.ts';
 import { buildCountSql, buildListSql } from './queries/compile.ts';
@@ -86,16 +87,26 @@ async function readableRow(sql: SqlExecutor, ctx: DocumentContext, loaded: Loade
   return row;
 }
 
-const accessOf = (loaded: LoadedCollection) => ({ permissions: loaded.permissions, documentSecurity: loaded.collection.documentSecurity });
+const accessOf = (loaded: LoadedCollection) => ({
+  permissions: loaded.permissions,
+  documentSecurity: loaded.collection.documentSecurity,
+  collectionSequence: loaded.collection.sequence,
+});
 
 function requireAction(ctx: DocumentContext, loaded: LoadedCollection, action: Action, row: SqlRow): void {
   if (!documentGrants(accessOf(loaded), action, ctx.caller, row['_permissions'] as string)) throw unauthorized();
 }
 
-function documentPermissions(ctx: DocumentContext, permissions: readonly string[]): string {
-  const parsed = parsePermissions(permissions, DOCUMENT_ACTIONS);
-  assertGrantable(parsed, ctx.caller);
-  return JSON.stringify(parsed.map(formatPermission));
+/** A document's permissions, checked: as rows for the permission table and as the `_permissions` JSON. */
+interface GrantedPermissions {
+  list: Permission[];
+  json: string;
+}
+
+function documentPermissions(ctx: DocumentContext, permissions: readonly string[]): GrantedPermissions {
+  const list = parsePermissions(permissions, DOCUMENT_ACTIONS);
+  assertGrantable(list, ctx.caller);
+  return { list, json: JSON.stringify(list.map(formatPermission)) };
 }
 
 /**
@@ -199,19 +210,22 @@ function assignments(sql: SqlExecutor, shape: CollectionShape, values: Map<strin
   return { columns, params };
 }
 
-/** Inserts a document. With `skipTakenId`, an ID taken meanwhile inserts nothing and yields undefined. */
+/**
+ * Inserts a document and its permission rows (call inside a transaction). With `skipTakenId`, an ID taken
+ * meanwhile inserts nothing and yields undefined.
+ */
 async function insertRow(
   sql: SqlExecutor,
   shape: CollectionShape,
   documentId: string,
   values: Map<string, unknown>,
-  permissions: string,
+  permissions: GrantedPermissions,
   at: string,
   skipTakenId = false,
 ): Promise<SqlRow | undefined> {
   const { columns, params } = assignments(sql, shape, values);
   const all = ['"_uid"', '"_createdAt"', '"_updatedAt"', '"_permissions"', ...columns];
-  const bound = [documentId, at, at, permissions, ...params];
+  const bound = [documentId, at, at, permissions.json, ...params];
   const onTaken = skipTakenId ? ' ON CONFLICT ("_uid") DO NOTHING' : '';
   const [row] = await mapWriteErrors(() =>
     sql.query(
@@ -219,6 +233,7 @@ async function insertRow(
       bound,
     ),
   );
+  if (row) await writePermissionRows(sql, shape.sequence, [row['_sequence']], permissions.list, false);
   return row;
 }
 
@@ -228,7 +243,7 @@ async function updateRows(
   shape: CollectionShape,
   sequences: readonly unknown[],
   values: Map<string, unknown>,
-  permissions: string | null,
+  permissions: GrantedPermissions | null,
   at: string,
 ): Promise<SqlRow[]> {
   if (sequences.length === 0) return [];
@@ -238,16 +253,17 @@ async function updateRows(
     return `${quoteIdent(columnName(attribute))} = ${params.add(encodeValue(sql.dialect, attribute, value))}`;
   });
   sets.push(`"_updatedAt" = ${params.add(at)}`);
-  if (permissions !== null) sets.push(`"_permissions" = ${params.add(permissions)}`);
+  if (permissions !== null) sets.push(`"_permissions" = ${params.add(permissions.json)}`);
   const list = sequences.map((sequence) => params.add(sequence)).join(', ');
   const rows = await mapWriteErrors(() =>
     sql.query(`UPDATE ${table(shape)} SET ${sets.join(', ')} WHERE "_sequence" IN (${list}) RETURNING *`, params.values),
   );
+  if (permissions !== null) await writePermissionRows(sql, shape.sequence, sequences, permissions.list, true);
   const position = new Map(sequences.map((sequence, i) => [String(sequence), i]));
   return rows.sort((a, b) => position.get(String(a['_sequence']))! - position.get(String(b['_sequence']))!);
 }
 
-async function updateRow(sql: SqlExecutor, shape: CollectionShape, current: SqlRow, values: Map<string, unknown>, permissions: string | null, at: string): Promise<SqlRow> {
+async function updateRow(sql: SqlExecutor, shape: CollectionShape, current: SqlRow, values: Map<string, unknown>, permissions: GrantedPermissions | null, at: string): Promise<SqlRow> {
   const [row] = await updateRows(sql, shape, [current['_sequence']], values, permissions, at);
   return row!;
 }
@@ -262,7 +278,8 @@ export async function createDocument(ctx: DocumentContext, args: DocumentWrite):
   const id = resolveId(args.documentId, 'documentId');
   const granted = newDocumentPermissions(ctx, args.permissions);
   const values = validateDocumentData(loaded.shape, args.data, 'create');
-  const row = await insertRow(ctx.catalog.db.sql, loaded.shape, id, values, granted, timestamp(ctx.catalog));
+  const at = timestamp(ctx.catalog);
+  const row = await ctx.catalog.db.sql.transaction((sql) => insertRow(sql, loaded.shape, id, values, granted, at));
   return toDocument(loaded.shape, row!);
 }
 

@@ -1,6 +1,7 @@
 import type { Caller } from '../auth/caller.ts';
 import { AppwriteError } from '../errors/appwrite-error.ts';
 import type { SqlParams } from '../db/dialect.ts';
+import { grantedCondition } from '../documents/permission-rows.ts';
 import { grants, type Action, type Permission, parsePermissions, DOCUMENT_ACTIONS } from './permission.ts';
 
 /**
@@ -9,8 +10,10 @@ import { grants, type Action, type Permission, parsePermissions, DOCUMENT_ACTION
  */
 
 export interface AccessTarget {
+  /** The collection's own permissions. */
   permissions: readonly Permission[];
   documentSecurity: boolean;
+  collectionSequence: number;
 }
 
 export function collectionGrants(target: AccessTarget, action: Action, caller: Caller): boolean {
@@ -26,19 +29,15 @@ export function documentGrants(target: AccessTarget, action: Action, caller: Cal
 }
 
 /**
- * The read condition for a list: null when every document is readable, a SQL condition on the document's
- * permissions when only document security can grant reads; refuses when neither can.
+ * The read condition for a list: null when every document is readable, an indexed SQL condition on the
+ * documents' permission rows when only document security can grant reads; refuses when neither can.
  */
 export function readCondition(target: AccessTarget, caller: Caller): ((params: SqlParams) => string) | null {
   if (collectionGrants(target, 'read', caller)) return null;
   if (caller.kind === 'key' || !target.documentSecurity) {
     throw new AppwriteError('user_unauthorized', 'The current user is not authorized to perform the requested action.');
   }
-  const wanted = [...caller.roles].map((role) => `read("${role}")`);
-  return (params) =>
-    params.dialect === 'sqlite'
-      ? `EXISTS (SELECT 1 FROM json_each("_permissions") WHERE value IN (${wanted.map((w) => params.add(w)).join(', ')}))`
-      : `("_permissions"::jsonb ?| ${params.add(wanted)}::text[])`;
+  return grantedCondition(target.collectionSequence, 'read', caller.roles);
 }
 
 /** A non-key caller may only grant roles it holds itself (Appwrite's rule). */
