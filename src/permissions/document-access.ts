@@ -3,6 +3,7 @@ import { AppwriteError } from '../errors/appwrite-error.ts';
 import type { SqlParams } from '../db/dialect.ts';
 import { grantedCondition } from '../documents/permission-rows.ts';
 import { grants, type Action, type Permission, parsePermissions, DOCUMENT_ACTIONS } from './permission.ts';
+import { ungrantableRoles } from './roles.ts';
 
 /**
  * Appwrite's rules for who may do what to a collection's documents. API keys pass (their scopes were checked
@@ -43,12 +44,8 @@ export function readCondition(target: AccessTarget, caller: Caller): ((params: S
 /** A non-key caller may only grant roles it holds itself (Appwrite's rule). */
 export function assertGrantable(permissions: readonly Permission[], caller: Caller): void {
   if (caller.kind === 'key') return;
-  for (const permission of permissions) {
-    if (!caller.roles.has(permission.role)) {
-      throw new AppwriteError(
-        'user_unauthorized',
-        `Permissions must be one of: (${[...caller.roles].map((r) => `"${r}"`).join(', ')}). Found "${permission.role}".`,
-      );
-    }
+  const [refused] = ungrantableRoles(permissions, caller.roles);
+  if (refused !== undefined) {
+    throw new AppwriteError('user_unauthorized', `Permissions must be one of: (${[...caller.roles].map((r) => `"${r}"`).join(', ')}). Found "${refused}".`);
   }
 }
