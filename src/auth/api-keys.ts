@@ -76,6 +76,6 @@ export class ApiKeyStore {
 
 export function requireScope(caller: Caller, scope: string): void {
   if (caller.scopes.has(scope)) return;
-  const who = caller.kind === 'key' ? `app.${caller.keyId} (role: applications)` : 'User (role: guests)';
+  const who = caller.kind === 'key' ? `app.${caller.keyId} (role: applications)` : `User (role: ${caller.kind === 'user' ? 'users' : 'guests'})`;
   throw new AppwriteError('general_unauthorized_scope', `${who} missing scope (${scope})`);
 }

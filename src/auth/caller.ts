@@ -5,7 +5,8 @@
 
 export type Caller =
   | { kind: 'key'; keyId: string; name: string; scopes: ReadonlySet<string> }
-  | { kind: 'guest'; roles: ReadonlySet<string>; scopes: ReadonlySet<string> };
+  | { kind: 'guest'; roles: ReadonlySet<string>; scopes: ReadonlySet<string> }
+  | { kind: 'user'; userId: string; sessionId: string | null; roles: ReadonlySet<string>; scopes: ReadonlySet<string> };
 
 /** Appwrite's scopes for the guests role (what an unauthenticated client may attempt, permissions permitting). */
 export const GUEST_SCOPES: ReadonlySet<string> = new Set([
@@ -22,6 +23,24 @@ export const GUEST_SCOPES: ReadonlySet<string> = new Set([
 ]);
 
 export const GUEST_ROLES: ReadonlySet<string> = new Set(['any', 'guests']);
+
+/** Appwrite's scopes for the users role: a signed-in user's own account, teams, and documents and files. */
+export const USER_SCOPES: ReadonlySet<string> = new Set([
+  'global',
+  'graphql',
+  'account',
+  'sessions.write',
+  'teams.read',
+  'teams.write',
+  'documents.read',
+  'documents.write',
+  'files.read',
+  'files.write',
+  'locale.read',
+  'avatars.read',
+  'execution.read',
+  'execution.write',
+]);
 
 export const guestCaller = (): Caller => ({ kind: 'guest', roles: GUEST_ROLES, scopes: GUEST_SCOPES });
 
