@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { importVerificationKeys, type VerificationKey } from './auth/jwt.ts';
 import { redactUrl } from './db/migrations/redact-url.ts';
 import { isValidId } from './validation/ids.ts';
 
@@ -18,6 +20,8 @@ export interface Config {
   dataDir: string;
   rootApiKey: string | null;
   jwtSecret: string | null;
+  /** An external identity provider whose RS256/ES256 tokens are accepted as user JWTs; null when not configured. */
+  externalJwt: ExternalJwtConfig | null;
   projectId: string;
   logLevel: LogLevel;
   /** Upper bound of `total` in list answers: counting stops here (Appwrite's APP_LIMIT_COUNT). */
@@ -28,6 +32,15 @@ export interface Config {
   maxOffset: number;
   /** Largest accepted request body, in bytes. */
   maxBodyBytes: number;
+}
+
+export interface ExternalJwtConfig {
+  /** Public keys, read once at start (no network access). */
+  keys: VerificationKey[];
+  /** The claim holding the ID of an existing user. */
+  userIdClaim: string;
+  issuer?: string;
+  audience?: string;
 }
 
 export class ConfigError extends Error {}
@@ -59,6 +72,40 @@ function optional(env: NodeJS.ProcessEnv, name: string, minLength: number): stri
   return raw;
 }
 
+/** A value given inline (PEM or JSON) or as a path to a file holding it. */
+function inlineOrFile(name: string, raw: string): string {
+  const value = raw.trim();
+  if (value.startsWith('-----BEGIN') || value.startsWith('{')) return value;
+  try {
+    return readFileSync(value, 'utf8').trim();
+  } catch (error) {
+    throw new ConfigError(`${name} must be inline PEM/JSON or a readable file path: ${(error as Error).message}`);
+  }
+}
+
+/** JWT_PUBLIC_KEY (PEM or one JWK) or JWKS (a JWK set), inline or as a file path; at most one of them. */
+function externalJwt(env: NodeJS.ProcessEnv): ExternalJwtConfig | null {
+  const publicKey = env['JWT_PUBLIC_KEY'] || undefined;
+  const jwks = env['JWKS'] || undefined;
+  if (publicKey && jwks) throw new ConfigError('JWT_PUBLIC_KEY and JWKS are exclusive: set one of them');
+  if (!publicKey && !jwks) return null;
+  const name = publicKey ? 'JWT_PUBLIC_KEY' : 'JWKS';
+  const source = inlineOrFile(name, (publicKey ?? jwks)!);
+  let keys: VerificationKey[];
+  try {
+    keys = importVerificationKeys(source.startsWith('{') ? JSON.parse(source) : source);
+  } catch (error) {
+    throw new ConfigError(`${name} holds no usable public key: ${(error as Error).message}`);
+  }
+  if (!keys.length) throw new ConfigError(`${name} holds no signing key`);
+  return {
+    keys,
+    userIdClaim: text(env, 'JWT_USER_ID_CLAIM', 'sub'),
+    ...(env['JWT_ISSUER'] ? { issuer: env['JWT_ISSUER'] } : {}),
+    ...(env['JWT_AUDIENCE'] ? { audience: env['JWT_AUDIENCE'] } : {}),
+  };
+}
+
 export function providerOf(databaseUrl: string): Config['provider'] {
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) return 'postgresql';
   if (databaseUrl.startsWith('file:')) return 'sqlite';
@@ -84,6 +131,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: text(env, 'DATA_DIR', './data'),
     rootApiKey: optional(env, 'ROOT_API_KEY', 16),
     jwtSecret: optional(env, 'JWT_SECRET', 32),
+    externalJwt: externalJwt(env),
     projectId,
     logLevel,
     countLimit: integer(env, 'COUNT_LIMIT', 5000, 1, 1_000_000_000),

@@ -21,11 +21,11 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
   // Resolved at start so a fresh install gets its secret (and any file-permission problem shows) at once.
-  resolveJwtSecret(config.jwtSecret, config.dataDir);
+  const jwtSecret = resolveJwtSecret(config.jwtSecret, config.dataDir);
   const migrated = await applyMigrations({ provider: config.provider, url: config.databaseUrl, log: (line) => logger.info(line) });
   if (migrated.applied.length) logger.info('migrations applied', { applied: migrated.applied });
   const db = await openDatabase(config.databaseUrl, config.provider);
-  const gateway = createGateway({ config, db, logger });
+  const gateway = createGateway({ config, db, logger, jwtSecret });
   const bootstrapKey = await createBootstrapKey(db.prisma, gateway.services.apiKeys, config.rootApiKey);
   if (bootstrapKey) {
     logger.warn('no API key existed: created one with every scope; it is shown only now, send it as X-Appwrite-Key', { apiKey: bootstrapKey });

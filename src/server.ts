@@ -1,11 +1,15 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { GraphQLError } from 'graphql';
-import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { ApiKeyStore } from './auth/api-keys.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/open.ts';
 import { appwriteRequestPlugin } from './http/appwrite-request-plugin.ts';
 import { resolveCaller } from './http/caller-resolver.ts';
+import { InMemoryAttemptCounter, LOGIN_ATTEMPTS } from './identity/attempt-limiter.ts';
+import { IdentityCache } from './identity/identity-cache.ts';
+import type { IdentityServices } from './identity/services.ts';
 import type { Logger } from './logger.ts';
 import { CollectionCache } from './metadata/collection-cache.ts';
 import type { GatewayContext, Services } from './schema/context.ts';
@@ -20,6 +24,11 @@ export interface GatewayOptions {
   logger: Logger;
   /** Injectable clock (ms since epoch) for tests. */
   now?: () => number;
+  /**
+   * The key of user JWTs (main passes resolveJwtSecret's). Omitted: JWT_SECRET, else a random key for this
+   * process, so tokens do not outlive it (tests, embedding).
+   */
+  jwtSecret?: string;
 }
 
 export interface Gateway {
@@ -62,7 +71,31 @@ query Databases {
 }
 `;
 
-export function createGateway({ config, db, logger, now = Date.now }: GatewayOptions): Gateway {
+/**
+ * Lets resolvers add response headers (the new session secret for a guest who signs in): one Headers per HTTP
+ * request, shared by the operations of a batch, copied onto the response.
+ */
+function responseHeadersPlugin(headersOf: (request: Request) => Headers): Plugin {
+  return {
+    onResponse({ request, response }) {
+      headersOf(request).forEach((value, name) => response.headers.set(name, value));
+    },
+  };
+}
+
+function createIdentityServices(config: Config, db: Database, now: () => number, jwtSecret: string | undefined): IdentityServices {
+  return {
+    prisma: db.prisma,
+    cache: new IdentityCache(db.prisma, now),
+    jwtSecret: jwtSecret ?? config.jwtSecret ?? randomBytes(48).toString('base64url'),
+    externalJwt: config.externalJwt,
+    loginFailures: new InMemoryAttemptCounter(LOGIN_ATTEMPTS.windowMs, now),
+    loginLimit: LOGIN_ATTEMPTS,
+    now,
+  };
+}
+
+export function createGateway({ config, db, logger, now = Date.now, jwtSecret }: GatewayOptions): Gateway {
   const services: Services = {
     config,
     catalog: {
@@ -72,6 +105,13 @@ export function createGateway({ config, db, logger, now = Date.now }: GatewayOpt
       now,
     },
     apiKeys: new ApiKeyStore(db.prisma, { rootApiKey: config.rootApiKey, now }),
+    identity: createIdentityServices(config, db, now, jwtSecret),
+  };
+  const responseHeaders = new WeakMap<Request, Headers>();
+  const responseHeadersOf = (request: Request) => {
+    let headers = responseHeaders.get(request);
+    if (!headers) responseHeaders.set(request, (headers = new Headers()));
+    return headers;
   };
 
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({
@@ -103,10 +143,11 @@ export function createGateway({ config, db, logger, now = Date.now }: GatewayOpt
         return new GraphQLError('Server Error', { extensions: { type: 'general_server_error', code: 500 } });
       },
     },
-    plugins: [appwriteRequestPlugin()],
+    plugins: [appwriteRequestPlugin(), responseHeadersPlugin(responseHeadersOf)],
     context: async ({ request }) => ({
       services,
-      caller: await resolveCaller(request.headers, services.apiKeys, config.projectId),
+      caller: await resolveCaller(request.headers, services.apiKeys, services.identity, config.projectId),
+      responseHeaders: responseHeadersOf(request),
     }),
   });
 

@@ -12,6 +12,7 @@ export type Caller =
 export const GUEST_SCOPES: ReadonlySet<string> = new Set([
   'global',
   'graphql',
+  'sessions.write',
   'documents.read',
   'documents.write',
   'files.read',

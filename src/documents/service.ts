@@ -6,6 +6,7 @@ import { AppwriteError } from '../errors/appwrite-error.ts';
 import { requireCollection, timestamp, type Catalog } from '../metadata/catalog.ts';
 import type { LoadedCollection } from '../metadata/records.ts';
 import { assertGrantable, collectionGrants, documentGrants, readCondition } from '../permissions/document-access.ts';
+import { defaultDocumentPermissions } from '../permissions/roles.ts';
 import { DOCUMENT_ACTIONS, formatPermission, parsePermissions, type Action, type Permission } from '../permissions/permission.ts';
 import { validateDocumentData } from '../validation/document-data.ts';
 import { isValidId, resolveId, UID_RULE, validateId } from '../validation/ids.ts';
@@ -268,9 +269,9 @@ async function updateRow(sql: SqlExecutor, shape: CollectionShape, current: SqlR
   return row!;
 }
 
-/** Permissions for a new document: as given, else none (user-owned defaults arrive with user identities). */
+/** Permissions for a new document: as given, else read, update and delete for the user creating it (none for keys and guests). */
 const newDocumentPermissions = (ctx: DocumentContext, permissions: readonly string[] | null | undefined) =>
-  documentPermissions(ctx, permissions ?? []);
+  documentPermissions(ctx, permissions ?? defaultDocumentPermissions(ctx.caller.kind === 'user' ? ctx.caller.userId : null).map(formatPermission));
 
 export async function createDocument(ctx: DocumentContext, args: DocumentWrite): Promise<DocumentOut> {
   const loaded = await openCollection(ctx, args);

@@ -27,8 +27,9 @@ interface RawQuery {
 type ColumnType = 'string' | 'boolean' | 'integer';
 
 /**
- * The type of every metadata column a list may query, by Prisma field name. The four metadata models agree on
- * the names they share (`key`, `type`, `status`, …), so one table serves them all.
+ * The type of every metadata column a list may query, by Prisma field name. The metadata and identity models
+ * agree on the names they share (`key`, `type`, …), so one table serves them all. (`User.status` is a boolean,
+ * unlike the attributes' and indexes' `status`: it is not queryable until columns are typed per model.)
  */
 const COLUMN_TYPES = {
   id: 'string',
@@ -43,6 +44,9 @@ const COLUMN_TYPES = {
   required: 'boolean',
   array: 'boolean',
   size: 'integer',
+  email: 'string',
+  emailVerification: 'boolean',
+  confirm: 'boolean',
 } as const satisfies Record<string, ColumnType>;
 
 export type MetadataColumn = keyof typeof COLUMN_TYPES;

@@ -1,6 +1,7 @@
 import type { Caller } from '../auth/caller.ts';
 import type { ApiKeyStore } from '../auth/api-keys.ts';
 import type { Config } from '../config.ts';
+import type { IdentityServices } from '../identity/services.ts';
 import type { Catalog } from '../metadata/catalog.ts';
 
 /** Long-lived services shared by every request. */
@@ -8,10 +9,13 @@ export interface Services {
   config: Config;
   catalog: Catalog;
   apiKeys: ApiKeyStore;
+  identity: IdentityServices;
 }
 
 /** Per-request GraphQL context: the services plus who is calling. */
 export interface GatewayContext {
   services: Services;
   caller: Caller;
+  /** Headers added to this request's HTTP response (shared by the operations of a batch). */
+  responseHeaders: Headers;
 }

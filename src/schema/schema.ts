@@ -1,4 +1,5 @@
 import { lexicographicSortSchema, type GraphQLSchema } from 'graphql';
+import { addAccountSchema } from './account.ts';
 import { createBuilder } from './builder.ts';
 import { addAttributeSchema } from './attributes.ts';
 import { addCollectionSchema } from './collections.ts';
@@ -6,7 +7,10 @@ import { addCommonTypes } from './common.ts';
 import { addDatabaseSchema } from './databases.ts';
 import { addDocumentSchema } from './documents.ts';
 import { addIndexSchema } from './indexes.ts';
+import type { SchemaRefs } from './refs.ts';
 import { addScalars } from './scalars.ts';
+import { addTeamSchema } from './teams.ts';
+import { addUserSchema } from './users.ts';
 
 /**
  * Builds the whole GraphQL schema. Pure and repeatable: a later step can call it again with more types
@@ -20,8 +24,12 @@ export function buildSchema(): GraphQLSchema {
   const { Status } = addCommonTypes(builder);
   const { Attribute } = addAttributeSchema(builder, { Status });
   const { Index } = addIndexSchema(builder, { Status });
-  addDatabaseSchema(builder, { Status, Attribute, Index });
-  addCollectionSchema(builder, { Status, Attribute, Index });
+  const { Preferences, MembershipList } = addTeamSchema(builder, { Status });
+  const { User } = addUserSchema(builder, { Status, Preferences, MembershipList });
+  const refs: SchemaRefs = { Status, Attribute, Index, User };
+  addDatabaseSchema(builder, refs);
+  addCollectionSchema(builder, refs);
   addDocumentSchema(builder, { Status });
+  addAccountSchema(builder, { Status, User });
   return lexicographicSortSchema(builder.toSchema());
 }
