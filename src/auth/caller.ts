@@ -1,6 +1,6 @@
 /**
  * Who is calling. API-key callers act within their scopes and bypass document permissions; everyone else is
- * checked against permissions with their roles (the user/team roles arrive with the identity work).
+ * checked against permissions with their roles (see src/permissions/roles.ts).
  */
 
 export type Caller =
@@ -25,23 +25,8 @@ export const GUEST_SCOPES: ReadonlySet<string> = new Set([
 
 export const GUEST_ROLES: ReadonlySet<string> = new Set(['any', 'guests']);
 
-/** Appwrite's scopes for the users role: a signed-in user's own account, teams, and documents and files. */
-export const USER_SCOPES: ReadonlySet<string> = new Set([
-  'global',
-  'graphql',
-  'account',
-  'sessions.write',
-  'teams.read',
-  'teams.write',
-  'documents.read',
-  'documents.write',
-  'files.read',
-  'files.write',
-  'locale.read',
-  'avatars.read',
-  'execution.read',
-  'execution.write',
-]);
+/** Appwrite's scopes for the users role: a guest's, plus their own account and teams. */
+export const USER_SCOPES: ReadonlySet<string> = new Set([...GUEST_SCOPES, 'account', 'teams.read', 'teams.write']);
 
 export const guestCaller = (): Caller => ({ kind: 'guest', roles: GUEST_ROLES, scopes: GUEST_SCOPES });
 
