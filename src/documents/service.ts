@@ -81,11 +81,25 @@ async function selectByUid(sql: SqlExecutor, shape: CollectionShape, documentId:
 }
 
 /** The stored row, if the caller may read it; unreadable and missing look the same (no existence leak). */
-async function readableRow(sql: SqlExecutor, ctx: DocumentContext, loaded: LoadedCollection, documentId: string, forUpdate = false): Promise<SqlRow> {
+async function readableRow(sql: SqlExecutor, ctx: DocumentContext, loaded: LoadedCollection, documentId: string): Promise<SqlRow> {
   validateId(documentId, 'documentId');
-  const row = await selectByUid(sql, loaded.shape, documentId, forUpdate);
+  const row = await selectByUid(sql, loaded.shape, documentId);
   if (!row || !documentGrants(accessOf(loaded), 'read', ctx.caller, row['_permissions'] as string)) throw notFound();
   return row;
+}
+
+/**
+ * The stored row for an update or delete, locked. As in Appwrite, the action's permission suffices (read is not
+ * needed); a caller that may neither act nor read gets document_not_found, as for a missing document, so
+ * existence stays hidden; one that may read but not act gets user_unauthorized.
+ */
+async function writableRow(sql: SqlExecutor, ctx: DocumentContext, loaded: LoadedCollection, documentId: string, action: 'update' | 'delete'): Promise<SqlRow> {
+  validateId(documentId, 'documentId');
+  const row = await selectByUid(sql, loaded.shape, documentId, true);
+  if (!row) throw notFound();
+  const permissions = row['_permissions'] as string;
+  if (documentGrants(accessOf(loaded), action, ctx.caller, permissions)) return row;
+  throw documentGrants(accessOf(loaded), 'read', ctx.caller, permissions) ? unauthorized() : notFound();
 }
 
 const accessOf = (loaded: LoadedCollection) => ({
@@ -290,8 +304,7 @@ export async function updateDocument(ctx: DocumentContext, args: DocumentWrite):
   const newPermissions = args.permissions == null ? null : documentPermissions(ctx, args.permissions);
   const at = timestamp(ctx.catalog);
   const row = await ctx.catalog.db.sql.transaction(async (sql) => {
-    const current = await readableRow(sql, ctx, loaded, args.documentId, true);
-    requireAction(ctx, loaded, 'update', current);
+    const current = await writableRow(sql, ctx, loaded, args.documentId, 'update');
     return updateRow(sql, loaded.shape, current, values, newPermissions, at);
   });
   return toDocument(loaded.shape, row);
@@ -328,7 +341,7 @@ async function upsertOne(
     current = await selectByUid(sql, loaded.shape, id, true);
     if (!current) throw new AppwriteError('document_update_conflict', 'The document was created and deleted by other requests meanwhile. Try again.');
   }
-  if (!documentGrants(accessOf(loaded), 'read', ctx.caller, current['_permissions'] as string)) throw unauthorized();
+  // Upsert tells existing from new by nature, so a refused update may say so (user_unauthorized).
   requireAction(ctx, loaded, 'update', current);
   const values = validateDocumentData(loaded.shape, data ?? {}, 'update');
   const newPermissions = permissions == null ? null : documentPermissions(ctx, permissions);
@@ -338,8 +351,7 @@ async function upsertOne(
 export async function deleteDocument(ctx: DocumentContext, args: DocumentAddress): Promise<void> {
   const loaded = await openCollection(ctx, args);
   await ctx.catalog.db.sql.transaction(async (sql) => {
-    const current = await readableRow(sql, ctx, loaded, args.documentId, true);
-    requireAction(ctx, loaded, 'delete', current);
+    const current = await writableRow(sql, ctx, loaded, args.documentId, 'delete');
     await sql.execute(`DELETE FROM ${table(loaded.shape)} WHERE "_sequence" = ${placeholder(sql.dialect, 1)}`, [current['_sequence']]);
   });
 }
@@ -459,8 +471,7 @@ export async function changeDocumentAttribute(
   if (typeof threshold === 'bigint' && (threshold < INT64_MIN || threshold > INT64_MAX)) throw exceeded();
   const at = timestamp(ctx.catalog);
   const row = await ctx.catalog.db.sql.transaction(async (sql) => {
-    const current = await readableRow(sql, ctx, loaded, args.documentId, true);
-    requireAction(ctx, loaded, 'update', current);
+    const current = await writableRow(sql, ctx, loaded, args.documentId, 'update');
     const params = new SqlParams(sql.dialect);
     const column = quoteIdent(columnName(attribute));
     const encode = (v: unknown) => encodeScalar(sql.dialect, attribute.type, v);
