@@ -23,12 +23,14 @@ export function createTableStatements(dialect: Dialect, collectionSequence: numb
   const table = quoteIdent(tableName(collectionSequence));
   const sequence =
     dialect === 'sqlite' ? '"_sequence" INTEGER PRIMARY KEY AUTOINCREMENT' : '"_sequence" BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY';
+  const tieBreak = dialect === 'sqlite' ? '' : ', "_sequence"';
   return [
     `CREATE TABLE ${table} (${sequence}, "_uid" ${TEXT[dialect]} NOT NULL, "_createdAt" ${TEXT[dialect]} NOT NULL, ` +
       `"_updatedAt" ${TEXT[dialect]} NOT NULL, "_permissions" TEXT NOT NULL DEFAULT '[]')`,
     `CREATE UNIQUE INDEX ${quoteIdent(`${tableName(collectionSequence)}_uid`)} ON ${table} ("_uid")`,
-    `CREATE INDEX ${quoteIdent(`${tableName(collectionSequence)}_created`)} ON ${table} ("_createdAt")`,
-    `CREATE INDEX ${quoteIdent(`${tableName(collectionSequence)}_updated`)} ON ${table} ("_updatedAt")`,
+    // Ties break by _sequence: SQLite indexes end with the rowid anyway, PostgreSQL's need it spelled out.
+    `CREATE INDEX ${quoteIdent(`${tableName(collectionSequence)}_created`)} ON ${table} ("_createdAt"${tieBreak})`,
+    `CREATE INDEX ${quoteIdent(`${tableName(collectionSequence)}_updated`)} ON ${table} ("_updatedAt"${tieBreak})`,
     ...createPermissionsTableStatements(dialect, collectionSequence),
   ];
 }
@@ -91,14 +93,18 @@ export function columnFor(collection: Pick<CollectionShape, 'attributeByKey'>, k
   return attribute ? columnName(attribute) : undefined;
 }
 
+const NOT_NULL_COLUMNS: ReadonlySet<string> = new Set(Object.values(SYSTEM_COLUMNS));
+
 /**
  * ORDER BY term with NULLs always smallest (SQLite's native order), so both providers return the same order.
- * PostgreSQL indexes are built with the same NULLS placement, so they serve these sorts.
+ * PostgreSQL indexes are built with the same NULLS placement, so they serve these sorts. System columns are
+ * never NULL and take no NULLS clause: PostgreSQL would not match `ASC NULLS FIRST` to the primary key's
+ * (or any plain) index and would sort the whole table instead.
  */
 export function orderTerm(dialect: Dialect, column: string, order: IndexOrder): string {
   const quoted = quoteIdent(column);
   const direction = order === 'desc' ? 'DESC' : 'ASC';
-  if (dialect === 'sqlite') return `${quoted} ${direction}`;
+  if (dialect === 'sqlite' || NOT_NULL_COLUMNS.has(column)) return `${quoted} ${direction}`;
   return `${quoted} ${direction} ${order === 'desc' ? 'NULLS LAST' : 'NULLS FIRST'}`;
 }
 

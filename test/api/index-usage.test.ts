@@ -61,3 +61,28 @@ describe.each(PROVIDERS)('indexes created through the API serve list queries on 
     }
   });
 });
+
+describe.each(PROVIDERS)('default order on %s', (provider) => {
+  it('reads the first page in insertion order from the primary key, without sorting the table', async () => {
+    const t = await startGateway(provider);
+    try {
+      await t.ok('mutation { databasesCreate(databaseId: "db", name: "db") { _id } }');
+      await t.ok('mutation { databasesCreateCollection(databaseId: "db", collectionId: "c", name: "c") { _id } }');
+      await t.ok('mutation { databasesCreateIntegerAttribute(databaseId: "db", collectionId: "c", key: "n", required: false) { key } }');
+      for (let start = 0; start < 4000; start += 1000) {
+        const documents = Array.from({ length: 1000 }, (_, i) => ({ $id: `d${start + i}`, n: start + i }));
+        await t.ok('mutation($d: [Json!]!) { databasesUpsertDocuments(databaseId: "db", collectionId: "c", documents: $d) { total } }', { d: documents });
+      }
+      await t.db.sql.execute('ANALYZE');
+      const loaded = await t.gateway.services.catalog.cache.get('db', 'c');
+      for (const queries of [[], [q('orderDesc', '$sequence')], [q('orderAsc', '$createdAt')]]) {
+        const { sql, params } = buildListSql(t.db.dialect, loaded!.shape, parseQueries(queries, loaded!.shape));
+        const rows = await t.db.sql.query(provider === 'sqlite' ? `EXPLAIN QUERY PLAN ${sql}` : `EXPLAIN ${sql}`, params);
+        const text = rows.map((row) => String(row['detail'] ?? row['QUERY PLAN'])).join('\n');
+        expect(text, JSON.stringify(queries)).not.toMatch(/TEMP B-TREE|Sort\b/);
+      }
+    } finally {
+      await t.close();
+    }
+  });
+});
