@@ -34,9 +34,6 @@ export function seedDocument(index: number): SeedDocument {
   };
 }
 
-/** How many of the first `size` documents belong to `category`. */
-export const categorySize = (size: number, category: number): number => Math.max(0, Math.ceil((size - category) / CATEGORY_COUNT));
-
 /**
  * The indexes of the documents a list of `category` sorted by score descending starts with. Documents are inserted in index
  * order, so `_sequence` follows the index, and the gateway breaks score ties by `_sequence` in the same

@@ -1,5 +1,11 @@
+/** Who a benchmark request calls as: an API key, or a user through a JWT. */
+export type Credential = { apiKey: string } | { jwt: string };
+
 /** The headers every benchmark request carries, under load and in the verification requests alike. */
-export const requestHeaders = (apiKey: string): Record<string, string> => ({ 'content-type': 'application/json', 'x-appwrite-key': apiKey });
+export const requestHeaders = (credential: Credential): Record<string, string> => ({
+  'content-type': 'application/json',
+  ...('apiKey' in credential ? { 'x-appwrite-key': credential.apiKey } : { 'x-appwrite-jwt': credential.jwt }),
+});
 
 export const graphqlBody = (query: string, variables?: Record<string, unknown>): string => JSON.stringify({ query, variables });
 
@@ -9,8 +15,8 @@ interface GraphQLAnswer {
 }
 
 /** POSTs a GraphQL request body and returns `data`; any HTTP or GraphQL error throws. */
-export async function postGraphQL(url: string, apiKey: string, body: string): Promise<unknown> {
-  const response = await fetch(url, { method: 'POST', headers: requestHeaders(apiKey), body });
+export async function postGraphQL(url: string, credential: Credential, body: string): Promise<unknown> {
+  const response = await fetch(url, { method: 'POST', headers: requestHeaders(credential), body });
   const text = await response.text();
   let answer: GraphQLAnswer;
   try {

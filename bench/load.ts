@@ -1,5 +1,5 @@
 import autocannon from 'autocannon';
-import { requestHeaders } from './graphql-client.ts';
+import { requestHeaders, type Credential } from './graphql-client.ts';
 
 export interface LoadSettings {
   connections: number;
@@ -16,39 +16,53 @@ export interface LoadResult {
   non2xx: number;
 }
 
+/** One request under load: who sends it, and its GraphQL body. */
+export interface LoadRequest {
+  credential: Credential;
+  body: string;
+}
+
 /** Nearest-rank percentile of ascending `sorted`. */
 function percentile(sorted: readonly number[], fraction: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1))]!;
 }
 
 /**
- * POSTs `nextBody()` bodies to `url` with autocannon: a discarded warm-up (when its seconds are not 0),
+ * POSTs `nextRequest()` requests to `url` with autocannon: a discarded warm-up (when its seconds are not 0),
  * then the measured run.
  * Latencies are collected from each response rather than autocannon's histogram, which keeps whole
  * milliseconds only: too coarse for the 2x comparisons of millisecond-scale latencies.
  */
-export async function runLoad(url: string, apiKey: string, nextBody: () => string, settings: LoadSettings): Promise<LoadResult> {
+export async function runLoad(url: string, nextRequest: () => LoadRequest, settings: LoadSettings): Promise<LoadResult> {
   const latencies: number[] = [];
   const run = autocannon({
     url,
     method: 'POST',
-    headers: requestHeaders(apiKey),
     connections: settings.connections,
     duration: settings.durationSeconds,
     ...(settings.warmupSeconds > 0 ? { warmup: { connections: settings.connections, duration: settings.warmupSeconds } } : {}),
-    requests: [{ setupRequest: (request) => ({ ...request, body: nextBody() }) }],
+    requests: [
+      {
+        setupRequest: (request) => {
+          const { credential, body } = nextRequest();
+          return { ...request, headers: requestHeaders(credential), body };
+        },
+      },
+    ],
     // A GraphQL error still comes with status 200; a substring test is cheap enough for every answer.
     verifyBody: (body) => !body.includes('"errors"'),
   });
   run.on('response', (_client, _status, _bytes, responseTimeMs) => latencies.push(responseTimeMs));
   const result = await run;
-  if (latencies.length === 0) throw new Error(`no answer from ${url} during the measured run`);
   latencies.sort((a, b) => a - b);
+  // No answer within the run: latency unbounded, and every connection's request still in flight is an error.
+  const unanswered = latencies.length ? 0 : settings.connections;
+  const at = (fraction: number) => (latencies.length ? percentile(latencies, fraction) : Number.POSITIVE_INFINITY);
   return {
     requestsPerSecond: result.requests.average,
-    p50Ms: percentile(latencies, 0.5),
-    p99Ms: percentile(latencies, 0.99),
-    errors: result.errors + result.mismatches,
+    p50Ms: at(0.5),
+    p99Ms: at(0.99),
+    errors: result.errors + result.mismatches + unanswered,
     non2xx: result.non2xx,
   };
 }

@@ -1,6 +1,6 @@
 import type { Dialect } from '../src/db/dialect.ts';
 import type { ChildServer } from './child-server.ts';
-import { postGraphQL } from './graphql-client.ts';
+import { postGraphQL, type Credential } from './graphql-client.ts';
 import { runLoad, type LoadSettings } from './load.ts';
 import type { Operation } from './operations.ts';
 import { formatMs, formatRate, PROVIDER_NAME, sizeLabel, type CaseResult } from './results.ts';
@@ -14,6 +14,8 @@ export interface ServerUnderTest {
 export interface PlannedCase {
   size: number | null;
   operation: Operation;
+  /** Who calls; the server's API key when absent. */
+  credential?: Credential;
 }
 
 /** A freshly started server gets this many case warm-ups' worth of mixed load before its first case. */
@@ -35,18 +37,20 @@ export async function measureServer(
   settings: LoadSettings,
 ): Promise<CaseResult[]> {
   const { url } = target.server;
+  const credentialOf = (plan: PlannedCase): Credential => plan.credential ?? { apiKey: target.apiKey };
+  const requestOf = (plan: PlannedCase) => ({ credential: credentialOf(plan), body: plan.operation.nextBody() });
   for (const plan of planned) {
-    await plan.operation.verify((body) => postGraphQL(url, target.apiKey, body)).catch((error: unknown) => {
+    await plan.operation.verify((body) => postGraphQL(url, credentialOf(plan), body)).catch((error: unknown) => {
       throw new Error(`${caseLabel(provider, plan)}: ${error instanceof Error ? error.message : String(error)}`);
     });
   }
 
-  const mixedBody = () => planned[Math.floor(Math.random() * planned.length)]!.operation.nextBody();
-  await runLoad(url, target.apiKey, mixedBody, { ...settings, durationSeconds: settings.warmupSeconds * SERVER_WARMUP_FACTOR, warmupSeconds: 0 });
+  const mixedRequest = () => requestOf(planned[Math.floor(Math.random() * planned.length)]!);
+  await runLoad(url, mixedRequest, { ...settings, durationSeconds: settings.warmupSeconds * SERVER_WARMUP_FACTOR, warmupSeconds: 0 });
 
   const results: CaseResult[] = [];
   for (const plan of planned) {
-    const load = await runLoad(url, target.apiKey, plan.operation.nextBody, settings);
+    const load = await runLoad(url, () => requestOf(plan), settings);
     results.push({ provider, size: plan.size, operation: plan.operation.name, load, rssMegabytes: target.server.rssMegabytes() });
     console.log(`  ${caseLabel(provider, plan)}: ${formatRate(load.requestsPerSecond)} req/s, p50 ${formatMs(load.p50Ms)} ms, p99 ${formatMs(load.p99Ms)} ms`);
   }

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { BenchCollection } from './create-collections.ts';
-import { CATEGORY_COUNT, categoryName, categorySize, documentId, seedDocument, topScoredIndexes } from './dataset.ts';
+import { CATEGORY_COUNT, categoryName, documentId, seedDocument, topScoredIndexes } from './dataset.ts';
 import { graphqlBody } from './graphql-client.ts';
 
 /** A measured request kind: random request bodies for the load, and a check of real answers before it. */
@@ -83,6 +83,17 @@ const pageQueries = (category: number): string[] => [
   JSON.stringify({ method: 'limit', values: [PAGE_SIZE] }),
 ];
 
+/** No filter, the default order (`_sequence`), one page. */
+const DEFAULT_ORDER_QUERIES = [JSON.stringify({ method: 'limit', values: [PAGE_SIZE] })];
+
+/** What a list asks for: a category page by score (else the default order), with or without `total`. */
+export interface ListShape {
+  byCategory: boolean;
+  withTotal: boolean;
+}
+
+const allIndexes = (size: number): number[] => Array.from({ length: size }, (_, index) => index);
+
 function getDocument(collection: BenchCollection): Operation {
   const { databaseId, collectionId } = collection;
   return operation<number>({
@@ -94,17 +105,34 @@ function getDocument(collection: BenchCollection): Operation {
   });
 }
 
-function listDocuments(collection: BenchCollection, withTotal: boolean, countLimit: number): Operation {
+/**
+ * A list of `collection` as a caller who sees the documents `visible` admits (all of them by default); its
+ * expected page and capped total are derived from bench/dataset.ts.
+ */
+export function listDocuments(
+  name: string,
+  collection: BenchCollection,
+  shape: ListShape,
+  countLimit: number,
+  visible: (index: number) => boolean = () => true,
+): Operation {
   const { databaseId, collectionId, size } = collection;
-  return operation<number>({
-    name: withTotal ? OPERATION.listWithTotal : OPERATION.listWithoutTotal,
-    pick: () => randomBelow(CATEGORY_COUNT),
-    body: (category) => graphqlBody(withTotal ? LIST_WITH_TOTAL : LIST_WITHOUT_TOTAL, { databaseId, collectionId, queries: pageQueries(category) }),
+  return operation<number | null>({
+    name,
+    pick: () => (shape.byCategory ? randomBelow(CATEGORY_COUNT) : null),
+    body: (category) =>
+      graphqlBody(shape.withTotal ? LIST_WITH_TOTAL : LIST_WITHOUT_TOTAL, {
+        databaseId,
+        collectionId,
+        queries: category === null ? DEFAULT_ORDER_QUERIES : pageQueries(category),
+      }),
     check(category, data) {
       const list = (data as { databasesListDocuments: { total?: number; documents: DocumentData[] } }).databasesListDocuments;
-      const what = `page of ${categoryName(category)} by score desc over ${size} documents`;
-      expectEqual(`${what}: documents`, list.documents.map(answered), topScoredIndexes(size, category, PAGE_SIZE).map(seeded));
-      if (withTotal) expectEqual(`${what}: total`, list.total, Math.min(categorySize(size, category), countLimit));
+      const what = category === null ? `first page over ${size} documents` : `page of ${categoryName(category)} by score desc over ${size} documents`;
+      // Every match in the list's order; sorting all of a category by score is cheap next to a request.
+      const matches = (category === null ? allIndexes(size) : topScoredIndexes(size, category, size)).filter(visible);
+      expectEqual(`${what}: documents`, list.documents.map(answered), matches.slice(0, PAGE_SIZE).map(seeded));
+      if (shape.withTotal) expectEqual(`${what}: total`, list.total, Math.min(matches.length, countLimit));
     },
   });
 }
@@ -112,8 +140,8 @@ function listDocuments(collection: BenchCollection, withTotal: boolean, countLim
 /** The three operations measured on each collection. */
 export const documentOperations = (collection: BenchCollection, countLimit: number): Operation[] => [
   getDocument(collection),
-  listDocuments(collection, true, countLimit),
-  listDocuments(collection, false, countLimit),
+  listDocuments(OPERATION.listWithTotal, collection, { byCategory: true, withTotal: true }, countLimit),
+  listDocuments(OPERATION.listWithoutTotal, collection, { byCategory: true, withTotal: false }, countLimit),
 ];
 
 export const baselineOperation = (): Operation =>

@@ -5,6 +5,8 @@ import { createCollections } from './create-collections.ts';
 import type { LoadSettings } from './load.ts';
 import { measureServer } from './measure-server.ts';
 import { documentOperations } from './operations.ts';
+import { PERMISSION_CALLERS, permissionCases } from './permission-cases.ts';
+import { mintUserJwt, setUpPermissionCollection } from './permission-setup.ts';
 import { PROVIDER_NAME, sizeLabel, type CaseResult, type SeedResult } from './results.ts';
 import { startGatewayProcess } from './server-processes.ts';
 
@@ -15,9 +17,10 @@ export interface ProviderResults {
 }
 
 /**
- * One provider end to end. A first gateway creates the schema through the API and is stopped before the
- * bulk load, so nothing else holds the database while rows and statistics are written; a fresh gateway,
- * started on the final data, is then measured on every collection, smallest first.
+ * One provider end to end. A first gateway creates the schema (and the permission benchmark's user and teams)
+ * through the API and is stopped before the bulk load, so nothing else holds the database while rows and
+ * statistics are written; a fresh gateway, started on the final data, is then measured on every collection,
+ * smallest first; then one per caller (API key, user) on the document-security collection (as large as the largest).
  */
 export async function benchmarkProvider(
   provider: Dialect,
@@ -32,11 +35,14 @@ export async function benchmarkProvider(
   const schemaGateway = await startGatewayProcess(databaseUrl, dataDir);
   cleanup.add(schemaGateway.server.stop);
   const collections = await createCollections(schemaGateway, sizes);
+  const secured = await setUpPermissionCollection(schemaGateway, sizes.at(-1)!);
   await schemaGateway.server.stop();
 
-  const loaded = await bulkLoad(databaseUrl, provider, collections);
+  const loaded = await bulkLoad(databaseUrl, provider, [...collections, secured]);
   const seeding = loaded.timings.map((timing): SeedResult => ({ provider, ...timing }));
-  for (const s of seeding) console.log(`  ${sizeLabel(s.size)} documents inserted and analyzed in ${s.seconds.toFixed(1)} s`);
+  for (const s of seeding) {
+    console.log(`  ${sizeLabel(s.size)} documents${s.withPermissions ? ' and permission rows' : ''} inserted and analyzed in ${s.seconds.toFixed(1)} s`);
+  }
 
   console.log(`${name}: measuring (${loaded.databaseVersion})`);
   const gateway = await startGatewayProcess(databaseUrl, dataDir);
@@ -44,5 +50,15 @@ export async function benchmarkProvider(
   const planned = collections.flatMap((collection) => documentOperations(collection, gateway.countLimit).map((operation) => ({ size: collection.size, operation })));
   const cases = await measureServer(gateway, provider, planned, settings);
   await gateway.server.stop();
+
+  // Each caller on its own server process: a slow case leaves requests queued in the server (and queries running in
+  // PostgreSQL), which would slow down whatever is measured next; stopping the process ends them.
+  for (const caller of PERMISSION_CALLERS) {
+    const permissionGateway = await startGatewayProcess(databaseUrl, dataDir);
+    cleanup.add(permissionGateway.server.stop);
+    const credential = caller === 'key' ? { apiKey: permissionGateway.apiKey } : { jwt: await mintUserJwt(permissionGateway) };
+    cases.push(...(await measureServer(permissionGateway, provider, permissionCases(secured, caller, credential, permissionGateway.countLimit), settings)));
+    await permissionGateway.server.stop();
+  }
   return { cases, seeding, databaseVersion: loaded.databaseVersion };
 }

@@ -73,7 +73,12 @@ ${markdownTable(
 
 getDocument reads random IDs of the collection; listDocuments filters on a random one of 100 categories (1% of the
 documents), orders by score descending (both in one composite index) and takes 25, with and without \`total\`
-(counted up to COUNT_LIMIT). Before each case a few answers are checked exactly against the seeded data; under
+(counted up to COUNT_LIMIT). The permission cases list a collection as large as the largest, with document
+security on and no collection-level read permission, whose every document has one read permission row: 10% name
+one of the user's roles (user:U, team:T or team:T/member, over their 50 teams), the rest other users' and
+teams'. The same lists run with the user's JWT (\`X-Appwrite-JWT\`: the read check is an EXISTS on the permission
+rows with every role of the user) and with the API key (no check): the default order (\`_sequence\`) with and
+without \`total\`, and the category page by score with \`total\`. Before each case a few answers are checked exactly against the seeded data; under
 load, every answer carrying GraphQL \`errors\` counts as an error. Server RSS is read from /proc after the case.
 
 ## Targets
@@ -89,9 +94,9 @@ ${markdownTable(
 Collections, attributes and the index are created through the GraphQL API; rows are bulk-inserted with SQL.
 
 ${markdownTable(
-  ['Provider', 'Docs', 'Insert + ANALYZE s'],
-  [false, true, true],
-  report.seeding.map((s) => [PROVIDER_NAME[s.provider], sizeLabel(s.size), s.seconds.toFixed(1)]),
+  ['Provider', 'Docs', 'Permission rows', 'Insert + ANALYZE s'],
+  [false, true, false, true],
+  report.seeding.map((s) => [PROVIDER_NAME[s.provider], sizeLabel(s.size), s.withPermissions ? 'one read row a document' : '—', s.seconds.toFixed(1)]),
 )}
 
 ## Reproduce

@@ -14,6 +14,8 @@ export interface CaseResult {
 export interface SeedResult {
   provider: Dialect;
   size: number;
+  /** Whether permission rows were written too (a document-security collection). */
+  withPermissions: boolean;
   /** Bulk insert plus ANALYZE. */
   seconds: number;
 }
@@ -28,4 +30,5 @@ export function sizeLabel(size: number): string {
 }
 
 export const formatRate = (requestsPerSecond: number): string => Math.round(requestsPerSecond).toLocaleString('en-US');
-export const formatMs = (ms: number): string => ms.toFixed(2);
+/** Infinity: no request was answered during the run. */
+export const formatMs = (ms: number): string => (Number.isFinite(ms) ? ms.toFixed(2) : 'no answer');

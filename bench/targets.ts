@@ -1,5 +1,7 @@
 import type { Dialect } from '../src/db/dialect.ts';
 import { OPERATION } from './operations.ts';
+import { PERMISSION_LISTS, permissionCaseName, type PermissionList } from './permission-cases.ts';
+import { TEAM_COUNT } from './permission-dataset.ts';
 import { formatMs, formatRate, PROVIDER_NAME, sizeLabel, type CaseResult } from './results.ts';
 
 /** The issue's targets, each with what was measured and whether it is met. */
@@ -13,6 +15,8 @@ export interface TargetCheck {
 const MAX_SCALING_FACTOR = 2;
 /** The share of the bare-Yoga req/s getDocument must reach. */
 const MIN_BASELINE_SHARE = 0.5;
+/** How much slower the user's list (read check in SQL) may be than the same list with an API key, at p50. */
+const MAX_PERMISSION_FACTOR = 1.5;
 
 function findCase(cases: readonly CaseResult[], provider: Dialect | null, size: number | null, operation: string): CaseResult {
   const found = cases.find((c) => c.provider === provider && c.size === size && c.operation === operation);
@@ -47,6 +51,18 @@ function baselineCheck(cases: readonly CaseResult[], large: number): TargetCheck
   };
 }
 
+/** The user in 50 teams against the API key, on the same list of the document-security collection. */
+function permissionCheck(cases: readonly CaseResult[], provider: Dialect, list: PermissionList, large: number): TargetCheck {
+  const user = findCase(cases, provider, large, permissionCaseName(list, 'user')).load;
+  const key = findCase(cases, provider, large, permissionCaseName(list, 'key')).load;
+  const factor = user.p50Ms / key.p50Ms;
+  return {
+    target: `${list.label}, ${PROVIDER_NAME[provider]} ${sizeLabel(large)}, 10% readable: user in ${TEAM_COUNT} teams p50 within ${MAX_PERMISSION_FACTOR}x of API key`,
+    measured: `p50 ${formatMs(key.p50Ms)} → ${formatMs(user.p50Ms)} ms (${Number.isFinite(factor) ? `${factor.toFixed(2)}x` : 'unbounded'}); ${formatRate(key.requestsPerSecond)} → ${formatRate(user.requestsPerSecond)} req/s`,
+    pass: factor <= MAX_PERMISSION_FACTOR,
+  };
+}
+
 /** `sizes` ascending: the smallest and the largest are compared. */
 export function evaluateTargets(cases: readonly CaseResult[], sizes: readonly number[]): TargetCheck[] {
   const small = sizes[0]!;
@@ -57,5 +73,6 @@ export function evaluateTargets(cases: readonly CaseResult[], sizes: readonly nu
       [OPERATION.listWithTotal, OPERATION.listWithoutTotal].map((operation) => scalingCheck(cases, provider, operation, small, large)),
     ),
     baselineCheck(cases, large),
+    ...providers.flatMap((provider) => PERMISSION_LISTS.map((list) => permissionCheck(cases, provider, list, large))),
   ];
 }
