@@ -1,4 +1,4 @@
-import { SqlParams, quoteIdent } from '../db/dialect.ts';
+import { SqlParams, quoteIdent, type Dialect } from '../db/dialect.ts';
 import type { SqlExecutor } from '../db/sql.ts';
 import type { Permission } from '../permissions/permission.ts';
 import { permissionsTableName } from './ddl.ts';
@@ -36,12 +36,30 @@ export async function writePermissionRows(
   }
 }
 
-/** SQL condition: the current document of the collection's table grants `action` to one of `roles`. */
-export function grantedCondition(collectionSequence: number, action: string, roles: Iterable<string>): (params: SqlParams) => string {
+/**
+ * SQL condition: the current document of the collection's table grants `action` to one of `roles`.
+ * `probe` (pages) checks each scanned document through the primary key (document, action) — its few rows are
+ * tested against the role list; on SQLite the unary + keeps the role list from turning one lookup per document
+ * into one per role. `set` (counts) starts from the role index instead: the readable documents are gathered
+ * once, which beats probing when a count must scan far past the first page.
+ */
+export function grantedCondition(
+  dialect: Dialect,
+  collectionSequence: number,
+  action: string,
+  roles: Iterable<string>,
+  form: 'probe' | 'set',
+): (params: SqlParams) => string {
   const perms = quoteIdent(permissionsTableName(collectionSequence));
   const documents = quoteIdent(tableName(collectionSequence));
   const list = [...roles];
+  const roleList = (params: SqlParams) => list.map((role) => params.add(role)).join(', ');
+  if (form === 'set') {
+    return (params) =>
+      `${documents}."_sequence" IN (SELECT "_document" FROM ${perms} WHERE "_action" = ${params.add(action)} AND "_role" IN (${roleList(params)}))`;
+  }
+  const role = dialect === 'sqlite' ? `+${perms}."_role"` : `${perms}."_role"`;
   return (params) =>
     `EXISTS (SELECT 1 FROM ${perms} WHERE ${perms}."_document" = ${documents}."_sequence" AND ${perms}."_action" = ${params.add(action)} ` +
-    `AND ${perms}."_role" IN (${list.map((role) => params.add(role)).join(', ')}))`;
+    `AND ${role} IN (${roleList(params)}))`;
 }

@@ -5,7 +5,7 @@ import type { SqlExecutor, SqlRow } from '../db/sql.ts';
 import { AppwriteError } from '../errors/appwrite-error.ts';
 import { requireCollection, timestamp, type Catalog } from '../metadata/catalog.ts';
 import type { LoadedCollection } from '../metadata/records.ts';
-import { assertGrantable, collectionGrants, documentGrants, readCondition } from '../permissions/document-access.ts';
+import { assertGrantable, collectionGrants, documentGrants, readConditions } from '../permissions/document-access.ts';
 import { defaultDocumentPermissions } from '../permissions/roles.ts';
 import { DOCUMENT_ACTIONS, formatPermission, parsePermissions, type Action, type Permission } from '../permissions/permission.ts';
 import { validateDocumentData } from '../validation/document-data.ts';
@@ -186,11 +186,15 @@ async function selectPage(
   parsed: ParsedQueries,
   { forUpdate = false, columns }: { forUpdate?: boolean; columns?: readonly string[] } = {},
 ) {
-  const extraWhere = readCondition(accessOf(loaded), ctx.caller) ?? undefined;
-  const list = buildListSql(sql.dialect, loaded.shape, parsed, { cursorRow: await cursorRow(sql, ctx, loaded, parsed), extraWhere, ...(columns ? { columns } : {}) });
+  const readable = readConditions(accessOf(loaded), ctx.caller, sql.dialect);
+  const list = buildListSql(sql.dialect, loaded.shape, parsed, {
+    cursorRow: await cursorRow(sql, ctx, loaded, parsed),
+    ...(readable ? { extraWhere: readable.page } : {}),
+    ...(columns ? { columns } : {}),
+  });
   const lock = forUpdate && sql.dialect === 'postgresql' ? ' FOR UPDATE' : '';
   const rows = await sql.query(list.sql + lock, list.params);
-  return { rows: list.reversed ? rows.reverse() : rows, extraWhere };
+  return { rows: list.reversed ? rows.reverse() : rows, readable };
 }
 
 /** `total: false` skips counting (Appwrite's argument); the count also runs only when `total` is read. */
@@ -201,12 +205,12 @@ export async function listDocuments(
   const loaded = await openCollection(ctx, args);
   const parsed = parse(ctx, loaded.shape, args.queries);
   const sql = ctx.catalog.db.sql;
-  const { rows, extraWhere } = await selectPage(sql, ctx, loaded, parsed);
+  const { rows, readable } = await selectPage(sql, ctx, loaded, parsed);
   return {
     documents: rows.map(presenter(loaded.shape, parsed)),
     total: async () => {
       if (args.total === false) return 0;
-      const count = buildCountSql(sql.dialect, loaded.shape, parsed, { cap: ctx.limits.countLimit, extraWhere });
+      const count = buildCountSql(sql.dialect, loaded.shape, parsed, { cap: ctx.limits.countLimit, ...(readable ? { extraWhere: readable.count } : {}) });
       const [row] = await sql.query(count.sql, count.params);
       return Number(row?.['total'] ?? 0);
     },
