@@ -1,5 +1,4 @@
 import type { Database } from '../db/open.ts';
-import { formatDatetime } from '../validation/datetime.ts';
 import type { IdentityCache } from './identity-cache.ts';
 
 /** What the user and team services read with: the database and the clock (the metadata `Catalog` satisfies it). */
@@ -15,5 +14,3 @@ export interface IdentityContext {
 export interface IdentityWriteContext extends IdentityContext {
   cache: Pick<IdentityCache, 'invalidateUser' | 'invalidateAllUsers'>;
 }
-
-export const identityTimestamp = (context: IdentityContext): string => formatDatetime(new Date(context.now()));

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hashSecret } from '../auth/api-keys.ts';
 import { hashPassword, verifyPassword } from '../auth/passwords.ts';
 import { AppwriteError } from '../errors/appwrite-error.ts';
-import { formatDatetime } from '../validation/datetime.ts';
+import { formatDatetime, nowIso } from '../validation/datetime.ts';
 import { uniqueId } from '../validation/ids.ts';
 import type { IdentityServices } from './services.ts';
 
@@ -40,7 +40,6 @@ function toRecord(row: SessionRow, currentSessionId: string | null, secret = '')
   return { ...session, userId: user.id, providerUid: user.email ?? '', current: row.id === currentSessionId, secret };
 }
 
-const nowString = (identity: IdentityServices) => formatDatetime(new Date(identity.now()));
 const invalidCredentials = () => new AppwriteError('user_invalid_credentials', 'Invalid credentials. Please check the email and password.');
 const sessionNotFound = () => new AppwriteError('user_session_not_found', 'The current user session could not be found.');
 
@@ -77,7 +76,7 @@ export async function createEmailPasswordSession(identity: IdentityServices, ema
 /** The user's unexpired sessions, oldest first. */
 export async function listSessions(identity: IdentityServices, userId: string, currentSessionId: string | null): Promise<SessionRecord[]> {
   const rows = await identity.prisma.session.findMany({
-    where: { user: { id: userId }, expire: { gt: nowString(identity) } },
+    where: { user: { id: userId }, expire: { gt: nowIso(identity.now) } },
     orderBy: { sequence: 'asc' },
     select: SESSION_SELECT,
   });
@@ -101,6 +100,6 @@ export async function sessionForJwt(identity: IdentityServices, userSequence: nu
     if (!named) throw sessionNotFound();
     return named.id;
   }
-  const newest = await identity.prisma.session.findFirst({ where: { userSequence, expire: { gt: nowString(identity) } }, orderBy: { sequence: 'desc' }, select: { id: true } });
+  const newest = await identity.prisma.session.findFirst({ where: { userSequence, expire: { gt: nowIso(identity.now) } }, orderBy: { sequence: 'desc' }, select: { id: true } });
   return newest?.id ?? null;
 }

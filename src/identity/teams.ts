@@ -5,7 +5,8 @@ import { onUniqueViolation } from '../metadata/catalog.ts';
 import { metadataListArgs, runMetadataList, type MetadataColumn } from '../metadata/list-queries.ts';
 import { resolveId, uniqueId, validateId, validateKey } from '../validation/ids.ts';
 import { invalidParam, validateName } from '../validation/params.ts';
-import { identityTimestamp, type IdentityContext, type IdentityWriteContext } from './context.ts';
+import { nowIso } from '../validation/datetime.ts';
+import type { IdentityContext, IdentityWriteContext } from './context.ts';
 import { MEMBERSHIP_PARTIES, TEAM_TOTAL, toMembership, toTeam, type MembershipRecord, type TeamRecord, type TeamRow } from './records.ts';
 import { listMemberships, requireUserRow } from './users.ts';
 
@@ -43,7 +44,7 @@ export async function createTeam(context: IdentityWriteContext, caller: Caller, 
   const id = resolveId(input.teamId, 'teamId');
   const name = validateName(input.name);
   const roles = validateTeamRoles([OWNER, ...(input.roles ?? [])]);
-  const at = identityTimestamp(context);
+  const at = nowIso(context.now);
   const creatorId = actingUserId(caller);
   // A user creating a team becomes its owner, in the same (nested, atomic) insert; an API key creates it empty.
   const creator = creatorId === null
@@ -103,7 +104,7 @@ export const getTeam = async (context: IdentityContext, caller: Caller, teamId: 
 
 export async function updateTeamName(context: IdentityContext, caller: Caller, teamId: string, name: string): Promise<TeamRecord> {
   const team = await requireManagedTeam(context, caller, teamId);
-  const row = await context.db.prisma.team.update({ where: { sequence: team.sequence }, data: { name: validateName(name), updatedAt: identityTimestamp(context) }, include: TEAM_TOTAL });
+  const row = await context.db.prisma.team.update({ where: { sequence: team.sequence }, data: { name: validateName(name), updatedAt: nowIso(context.now) }, include: TEAM_TOTAL });
   return toTeam(row);
 }
 
@@ -131,7 +132,7 @@ export async function createMembership(context: IdentityWriteContext, caller: Ca
   const team = await requireManagedTeam(context, caller, input.teamId);
   const roles = validateTeamRoles(input.roles);
   const user = await requireUserRow(context, input.userId);
-  const at = identityTimestamp(context);
+  const at = nowIso(context.now);
   const row = await onUniqueViolation(
     context.db.prisma.membership.create({
       data: { id: uniqueId(), teamSequence: team.sequence, userSequence: user.sequence, roles: JSON.stringify(roles), invited: at, joined: at, confirm: true, createdAt: at, updatedAt: at },
@@ -168,7 +169,7 @@ export async function updateMembership(context: IdentityWriteContext, caller: Ca
   const membership = await requireMembershipOf(context, team, membershipId);
   const row = await context.db.prisma.membership.update({
     where: { sequence: membership.sequence },
-    data: { roles: JSON.stringify(validateTeamRoles(roles)), updatedAt: identityTimestamp(context) },
+    data: { roles: JSON.stringify(validateTeamRoles(roles)), updatedAt: nowIso(context.now) },
     include: MEMBERSHIP_PARTIES,
   });
   context.cache.invalidateUser(membership.user.id);

@@ -6,7 +6,8 @@ import { isValidEmail } from '../validation/formats.ts';
 import { resolveId, validateId } from '../validation/ids.ts';
 import { invalidParam, param } from '../validation/params.ts';
 import { checkString } from '../validation/values.ts';
-import { identityTimestamp, type IdentityContext, type IdentityWriteContext } from './context.ts';
+import { nowIso } from '../validation/datetime.ts';
+import type { IdentityContext, IdentityWriteContext } from './context.ts';
 import { MEMBERSHIP_PARTIES, toMembership, toUser, type MembershipRecord, type MembershipRow, type UserRecord } from './records.ts';
 
 /**
@@ -45,7 +46,7 @@ export async function createUser(context: IdentityContext, input: CreateUserInpu
   const name = param('name', checkString(input.name ?? '', MAX_USER_NAME_LENGTH));
   if (input.password != null) validatePassword(input.password);
   const passwordHash = input.password == null ? null : await hashPassword(input.password);
-  const at = identityTimestamp(context);
+  const at = nowIso(context.now);
   try {
     const row = await context.db.prisma.user.create({
       data: { id, email, name, passwordHash, registration: at, passwordUpdate: passwordHash ? at : null, createdAt: at, updatedAt: at },
@@ -102,7 +103,7 @@ export async function deleteUser(context: IdentityWriteContext, userId: string):
 
 async function updateUser(context: IdentityWriteContext, userId: string, data: Partial<Pick<User, 'status' | 'emailVerification' | 'labels'>>): Promise<UserRecord> {
   const row = await requireUserRow(context, userId);
-  const updated = await context.db.prisma.user.update({ where: { sequence: row.sequence }, data: { ...data, updatedAt: identityTimestamp(context) } });
+  const updated = await context.db.prisma.user.update({ where: { sequence: row.sequence }, data: { ...data, updatedAt: nowIso(context.now) } });
   context.cache.invalidateUser(userId);
   return toUser(updated);
 }

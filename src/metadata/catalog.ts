@@ -1,7 +1,7 @@
 import type { Database } from '../db/open.ts';
 import { AppwriteError } from '../errors/appwrite-error.ts';
 import type { ErrorType } from '../errors/types.ts';
-import { formatDatetime } from '../validation/datetime.ts';
+import { nowIso } from '../validation/datetime.ts';
 import { validateId } from '../validation/ids.ts';
 import type { CollectionCache } from './collection-cache.ts';
 import type { DatabaseRow, LoadedCollection } from './records.ts';
@@ -19,7 +19,7 @@ export interface Catalog {
  */
 export const SCHEMA_CHANGE_TRANSACTION = { maxWait: 30_000, timeout: 30 * 60_000 } as const;
 
-export const timestamp = (catalog: Catalog): string => formatDatetime(new Date(catalog.now()));
+export const timestamp = (catalog: Catalog): string => nowIso(catalog.now);
 
 export async function requireDatabase(catalog: Catalog, databaseId: string): Promise<DatabaseRow> {
   validateId(databaseId, 'databaseId');

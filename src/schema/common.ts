@@ -1,5 +1,6 @@
 import { requireScope } from '../auth/api-keys.ts';
 import type { ArgBuilder, Builder } from './builder.ts';
+import type { IdentityWriteContext } from '../identity/context.ts';
 import type { GatewayContext } from './context.ts';
 
 /** Checks the caller's scope and hands back the catalog: the first line of every resolver. */
@@ -7,6 +8,15 @@ export function authorize(context: GatewayContext, scope: string) {
   requireScope(context.caller, scope);
   return context.services.catalog;
 }
+
+/** Checks the caller's scope and hands back what the user and team services work with. */
+export function authorizeIdentity(context: GatewayContext, scope: string): IdentityWriteContext {
+  const { db, now } = authorize(context, scope);
+  return { db, now, cache: context.services.identity.cache };
+}
+
+/** Users and teams have no stored preferences (no prefs operations yet): always the empty object. */
+export const NO_PREFS = {};
 
 /** A page of a list plus a deferred, capped count: `total` costs a query only when it is selected. */
 export interface Listed<T> {

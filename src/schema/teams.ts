@@ -10,21 +10,11 @@ import {
   updateMembership,
   updateTeamName,
 } from '../identity/teams.ts';
-import type { IdentityWriteContext } from '../identity/context.ts';
 import type { MembershipRecord, TeamRecord } from '../identity/records.ts';
 import type { ArgBuilder, Builder } from './builder.ts';
-import { addListType, authorize, listArgs, listed, statusOk } from './common.ts';
+import { addListType, authorizeIdentity, listArgs, listed, NO_PREFS, statusOk } from './common.ts';
 import type { GatewayContext } from './context.ts';
 import type { MembershipListRef, PreferencesRef, StatusRef } from './refs.ts';
-
-/** Checks the caller's scope and hands back what the user and team services work with. */
-export function authorizeIdentity(context: GatewayContext, scope: string): IdentityWriteContext {
-  const { db, now } = authorize(context, scope);
-  return { db, now, cache: context.services.identity.cache };
-}
-
-/** Users and teams have no stored preferences (no prefs operations yet): always the empty object. */
-export const NO_PREFS = {};
 
 /** Teams and memberships; the services decide what a user caller may see and do. */
 export function addTeamSchema(builder: Builder, { Status }: { Status: StatusRef }): { Preferences: PreferencesRef; MembershipList: MembershipListRef } {

@@ -10,9 +10,8 @@ import {
 } from '../identity/users.ts';
 import type { UserRecord } from '../identity/records.ts';
 import type { ArgBuilder, Builder } from './builder.ts';
-import { addListType, listArgs, listed, statusOk } from './common.ts';
+import { addListType, authorizeIdentity, listArgs, listed, NO_PREFS, statusOk } from './common.ts';
 import type { MembershipListRef, PreferencesRef, StatusRef, UserRef } from './refs.ts';
-import { authorizeIdentity, NO_PREFS } from './teams.ts';
 
 /**
  * Users (API keys only). The User model has no `password`, `hash` or `hashOptions`: hashes never leave the
