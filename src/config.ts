@@ -26,6 +26,8 @@ export interface Config {
   logLevel: LogLevel;
   /** Upper bound of `total` in list answers: counting stops here (Appwrite's APP_LIMIT_COUNT). */
   countLimit: number;
+  /** Remembered list totals (0: count every time). */
+  countCacheEntries: number;
   /** Largest `limit` a list query may ask for. */
   maxListLimit: number;
   /** Largest `offset` a list query may use: an offset walks that many rows. */
@@ -135,6 +137,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     projectId,
     logLevel,
     countLimit: integer(env, 'COUNT_LIMIT', 5000, 1, 1_000_000_000),
+    countCacheEntries: integer(env, 'COUNT_CACHE_ENTRIES', 10_000, 0, 10_000_000),
     maxListLimit: integer(env, 'MAX_LIST_LIMIT', DEFAULT_MAX_LIST_LIMIT, 1, 100_000),
     maxOffset: integer(env, 'MAX_OFFSET', 100_000, 0, 10_000_000),
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 10 * 1024 * 1024, 1024, 1024 * 1024 * 1024),

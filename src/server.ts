@@ -8,6 +8,7 @@ import type { Database } from './db/open.ts';
 import { appwriteRequestPlugin } from './http/appwrite-request-plugin.ts';
 import { resolveCaller } from './http/caller-resolver.ts';
 import { InMemoryAttemptCounter, LOGIN_ATTEMPTS } from './identity/attempt-limiter.ts';
+import { CountCache } from './documents/count-cache.ts';
 import { IdentityCache } from './identity/identity-cache.ts';
 import type { IdentityServices } from './identity/services.ts';
 import type { Logger } from './logger.ts';
@@ -86,7 +87,7 @@ function responseHeadersPlugin(headersOf: (request: Request) => Headers): Plugin
 function createIdentityServices(config: Config, db: Database, now: () => number, jwtSecret: string | undefined): IdentityServices {
   return {
     prisma: db.prisma,
-    cache: new IdentityCache(db.prisma, now),
+    cache: new IdentityCache(db.prisma, db.changes ?? undefined),
     jwtSecret: jwtSecret ?? config.jwtSecret ?? randomBytes(48).toString('base64url'),
     externalJwt: config.externalJwt,
     loginFailures: new InMemoryAttemptCounter(LOGIN_ATTEMPTS.windowMs, now),
@@ -102,6 +103,7 @@ export function createGateway({ config, db, logger, now = Date.now, jwtSecret }:
       db,
       // With a change channel every change is heard; the TTL only bounds staleness if a notice is ever lost unnoticed.
       cache: new CollectionCache(db.prisma, { ttlMs: db.changes ? METADATA_TTL_WITH_CHANNEL_MS : Number.POSITIVE_INFINITY, ...(db.changes ? { channel: db.changes } : {}), now }),
+      counts: new CountCache(config.countCacheEntries, db.changes ?? undefined),
       now,
     },
     apiKeys: new ApiKeyStore(db.prisma, { rootApiKey: config.rootApiKey, now }),

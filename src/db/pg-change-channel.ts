@@ -1,23 +1,36 @@
 import pg from 'pg';
+import type { SqlExecutor } from './sql.ts';
 
 /**
  * Cross-instance change notices over PostgreSQL LISTEN/NOTIFY: gateways sharing a database tell each other
- * which cached metadata went stale. One dedicated connection listens; it reconnects after a failure and then
- * reports `lost`, since notices sent meanwhile were missed.
+ * which cached state went stale. Each notice has a topic (which cache) and a scope (what in it). One dedicated
+ * connection listens; it reconnects after a failure and then reports `lost`, since notices sent meanwhile were
+ * missed.
  */
+export type ChangeTopic = 'metadata' | 'documents' | 'identity';
+
+export interface ChangeListener {
+  notice: (scope: string) => void;
+  /** Notices may have been missed: drop everything cached. */
+  lost: () => void;
+}
+
 export interface ChangeChannel {
-  publish(scope: string): Promise<void>;
-  /** `scope` for each notice from any instance (this one included); `lost` when notices may have been missed. */
-  subscribe(listener: { notice: (scope: string) => void; lost: () => void }): void;
+  /**
+   * Tells every instance (this one included). With `within`, the notice is sent inside that transaction, so it
+   * goes out exactly when the change commits.
+   */
+  publish(topic: ChangeTopic, scope: string, within?: SqlExecutor): Promise<void>;
+  subscribe(topic: ChangeTopic, listener: ChangeListener): void;
   close(): Promise<void>;
 }
 
-const CHANNEL = 'gateway_metadata';
+const CHANNEL = 'gateway_changes';
 const RECONNECT_MS = 1000;
 
 export async function openPgChangeChannel(url: string, pool: pg.Pool): Promise<ChangeChannel> {
-  const listeners: { notice: (scope: string) => void; lost: () => void }[] = [];
-  const reportLost = () => listeners.forEach((l) => l.lost());
+  const listeners = new Map<string, ChangeListener[]>();
+  const reportLost = () => listeners.forEach((topicListeners) => topicListeners.forEach((l) => l.lost()));
   let client: pg.Client | null = null;
   let closed = false;
   let retry: NodeJS.Timeout | undefined;
@@ -28,10 +41,17 @@ export async function openPgChangeChannel(url: string, pool: pg.Pool): Promise<C
     retry.unref();
   };
 
+  const deliver = (payload: string) => {
+    const space = payload.indexOf(' ');
+    if (space < 0) return;
+    const scope = payload.slice(space + 1);
+    listeners.get(payload.slice(0, space))?.forEach((l) => l.notice(scope));
+  };
+
   async function connect(): Promise<void> {
     const next = new pg.Client({ connectionString: url });
     next.on('notification', (message) => {
-      if (message.channel === CHANNEL && message.payload !== undefined) listeners.forEach((l) => l.notice(message.payload!));
+      if (message.channel === CHANNEL && message.payload !== undefined) deliver(message.payload);
     });
     next.on('error', () => {
       // The connection is gone: whatever is published until we listen again is missed.
@@ -48,11 +68,13 @@ export async function openPgChangeChannel(url: string, pool: pg.Pool): Promise<C
 
   await connect();
   return {
-    async publish(scope) {
-      await pool.query('SELECT pg_notify($1, $2)', [CHANNEL, scope]);
+    async publish(topic, scope, within) {
+      const statement = 'SELECT pg_notify($1, $2)';
+      const params = [CHANNEL, `${topic} ${scope}`];
+      await (within ? within.query(statement, params) : pool.query(statement, params));
     },
-    subscribe(listener) {
-      listeners.push(listener);
+    subscribe(topic, listener) {
+      listeners.set(topic, [...(listeners.get(topic) ?? []), listener]);
     },
     async close() {
       closed = true;

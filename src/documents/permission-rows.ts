@@ -37,29 +37,45 @@ export async function writePermissionRows(
 }
 
 /**
- * SQL condition: the current document of the collection's table grants `action` to one of `roles`.
- * `probe` (pages) checks each scanned document through the primary key (document, action) — its few rows are
- * tested against the role list; on SQLite the unary + keeps the role list from turning one lookup per document
- * into one per role. `set` (counts) starts from the role index instead: the readable documents are gathered
- * once, which beats probing when a count must scan far past the first page.
+ * The role list as one bound value, whatever its length: a text array on PostgreSQL, JSON unpacked by
+ * json_each on SQLite. Statements stay the same text for every caller (one cached statement), and neither
+ * provider pays per-parameter costs for a user with hundreds of roles (PostgreSQL plans hundreds of
+ * parameters slowly; SQLite binds each).
  */
-export function grantedCondition(
-  dialect: Dialect,
-  collectionSequence: number,
-  action: string,
-  roles: Iterable<string>,
-  form: 'probe' | 'set',
-): (params: SqlParams) => string {
+function roleMatch(params: SqlParams, column: string, roles: readonly string[]): string {
+  if (params.dialect === 'postgresql') return `${column} = ANY(${params.add(roles)}::text[])`;
+  return `${column} IN (SELECT "value" FROM json_each(${params.add(JSON.stringify(roles))}))`;
+}
+
+/**
+ * SQL condition: the current document of the collection's table grants `action` to one of `roles`. Each
+ * scanned document's few permission rows are looked up through the primary key (document, action) and tested
+ * against the role list; on SQLite the unary + keeps the role list from turning one lookup per document into
+ * one per role.
+ */
+export function grantedCondition(collectionSequence: number, action: string, roles: Iterable<string>): (params: SqlParams) => string {
   const perms = quoteIdent(permissionsTableName(collectionSequence));
   const documents = quoteIdent(tableName(collectionSequence));
   const list = [...roles];
-  const roleList = (params: SqlParams) => list.map((role) => params.add(role)).join(', ');
-  if (form === 'set') {
-    return (params) =>
-      `${documents}."_sequence" IN (SELECT "_document" FROM ${perms} WHERE "_action" = ${params.add(action)} AND "_role" IN (${roleList(params)}))`;
-  }
-  const role = dialect === 'sqlite' ? `+${perms}."_role"` : `${perms}."_role"`;
-  return (params) =>
-    `EXISTS (SELECT 1 FROM ${perms} WHERE ${perms}."_document" = ${documents}."_sequence" AND ${perms}."_action" = ${params.add(action)} ` +
-    `AND ${role} IN (${roleList(params)}))`;
+  return (params) => {
+    const role = params.dialect === 'sqlite' ? `+${perms}."_role"` : `${perms}."_role"`;
+    return (
+      `EXISTS (SELECT 1 FROM ${perms} WHERE ${perms}."_document" = ${documents}."_sequence" AND ${perms}."_action" = ${params.add(action)} ` +
+      `AND ${roleMatch(params, role, list)})`
+    );
+  };
+}
+
+/**
+ * Counts (up to `cap`) the documents granting `action` to one of `roles`, from the role index alone: without
+ * filters, walking the documents and probing each would read ten rows per match when one in ten is granted.
+ * Every permission row belongs to an existing document (foreign key), so the documents table is not read.
+ */
+export function countGrantedSql(dialect: Dialect, collectionSequence: number, action: string, roles: Iterable<string>, cap: number): { sql: string; params: unknown[] } {
+  const params = new SqlParams(dialect);
+  const perms = quoteIdent(permissionsTableName(collectionSequence));
+  const sql =
+    `SELECT COUNT(*) AS "total" FROM (SELECT DISTINCT "_document" FROM ${perms} WHERE "_action" = ${params.add(action)} ` +
+    `AND ${roleMatch(params, '"_role"', [...roles])} LIMIT ${params.add(cap)}) AS "granted"`;
+  return { sql, params: params.values };
 }

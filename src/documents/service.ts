@@ -5,14 +5,14 @@ import type { SqlExecutor, SqlRow } from '../db/sql.ts';
 import { AppwriteError } from '../errors/appwrite-error.ts';
 import { requireCollection, timestamp, type Catalog } from '../metadata/catalog.ts';
 import type { LoadedCollection } from '../metadata/records.ts';
-import { assertGrantable, collectionGrants, documentGrants, readConditions } from '../permissions/document-access.ts';
+import { assertGrantable, collectionGrants, documentGrants, readCheck, type ReadCheck } from '../permissions/document-access.ts';
 import { defaultDocumentPermissions } from '../permissions/roles.ts';
 import { DOCUMENT_ACTIONS, formatPermission, parsePermissions, type Action, type Permission } from '../permissions/permission.ts';
 import { validateDocumentData } from '../validation/document-data.ts';
 import { isValidId, resolveId, UID_RULE, validateId } from '../validation/ids.ts';
 import { INT64_MAX, INT64_MIN } from '../validation/values.ts';
 import { encodeScalar, encodeValue } from './codec.ts';
-import { writePermissionRows } from './permission-rows.ts';
+import { countGrantedSql, writePermissionRows } from './permission-rows.ts';
 import { columnName, tableName, type AttributeDef, type CollectionShape } from './model.ts';
 import type { ParsedQueries } from './queries/ast.ts';
 import { buildCountSql, buildListSql } from './queries/compile.ts';
@@ -186,10 +186,10 @@ async function selectPage(
   parsed: ParsedQueries,
   { forUpdate = false, columns }: { forUpdate?: boolean; columns?: readonly string[] } = {},
 ) {
-  const readable = readConditions(accessOf(loaded), ctx.caller, sql.dialect);
+  const readable = readCheck(accessOf(loaded), ctx.caller);
   const list = buildListSql(sql.dialect, loaded.shape, parsed, {
     cursorRow: await cursorRow(sql, ctx, loaded, parsed),
-    ...(readable ? { extraWhere: readable.page } : {}),
+    ...(readable ? { extraWhere: readable.where } : {}),
     ...(columns ? { columns } : {}),
   });
   const lock = forUpdate && sql.dialect === 'postgresql' ? ' FOR UPDATE' : '';
@@ -197,25 +197,42 @@ async function selectPage(
   return { rows: list.reversed ? rows.reverse() : rows, readable };
 }
 
-/** `total: false` skips counting (Appwrite's argument); the count also runs only when `total` is read. */
+/**
+ * `total: false` skips counting (Appwrite's argument); the count also runs only when `total` is read, and a
+ * total counted before is reused until the collection's documents change (see count-cache.ts).
+ */
 export async function listDocuments(
   ctx: DocumentContext,
   args: CollectionAddress & { queries?: readonly string[] | null; total?: boolean | null },
 ): Promise<DocumentPage> {
   const loaded = await openCollection(ctx, args);
   const parsed = parse(ctx, loaded.shape, args.queries);
-  const sql = ctx.catalog.db.sql;
-  const { rows, readable } = await selectPage(sql, ctx, loaded, parsed);
+  const { rows, readable } = await selectPage(ctx.catalog.db.sql, ctx, loaded, parsed);
   return {
     documents: rows.map(presenter(loaded.shape, parsed)),
     total: async () => {
       if (args.total === false) return 0;
-      const count = buildCountSql(sql.dialect, loaded.shape, parsed, { cap: ctx.limits.countLimit, ...(readable ? { extraWhere: readable.count } : {}) });
-      const [row] = await sql.query(count.sql, count.params);
-      return Number(row?.['total'] ?? 0);
+      const key = { collection: loaded, collectionSequence: loaded.shape.sequence, readerRoles: readable?.roles ?? null, filters: parsed.filters };
+      return ctx.catalog.counts.total(key, () => countMatches(ctx, loaded.shape, parsed, readable));
     },
   };
 }
+
+/** Matches up to COUNT_LIMIT; unfiltered under a read check, straight from the permission rows' role index. */
+async function countMatches(ctx: DocumentContext, shape: CollectionShape, parsed: ParsedQueries, readable: ReadCheck | null): Promise<number> {
+  const sql = ctx.catalog.db.sql;
+  const cap = ctx.limits.countLimit;
+  const count =
+    readable && parsed.filters.length === 0
+      ? countGrantedSql(sql.dialect, shape.sequence, 'read', readable.roles, cap)
+      : buildCountSql(sql.dialect, shape, parsed, { cap, ...(readable ? { extraWhere: readable.where } : {}) });
+  const [row] = await sql.query(count.sql, count.params);
+  return Number(row?.['total'] ?? 0);
+}
+
+/** Runs a write to the collection's documents in one transaction, and lets remembered totals of it go. */
+const writeDocuments = <T>(ctx: DocumentContext, loaded: LoadedCollection, work: (sql: SqlExecutor) => Promise<T>): Promise<T> =>
+  ctx.catalog.counts.write(ctx.catalog.db.sql, loaded.shape.sequence, work);
 
 /** Column list and bound values for the given attribute values. */
 function assignments(sql: SqlExecutor, shape: CollectionShape, values: Map<string, unknown>) {
@@ -298,7 +315,7 @@ export async function createDocument(ctx: DocumentContext, args: DocumentWrite):
   const granted = newDocumentPermissions(ctx, args.permissions);
   const values = validateDocumentData(loaded.shape, args.data, 'create');
   const at = timestamp(ctx.catalog);
-  const row = await ctx.catalog.db.sql.transaction((sql) => insertRow(sql, loaded.shape, id, values, granted, at));
+  const row = await writeDocuments(ctx, loaded, (sql) => insertRow(sql, loaded.shape, id, values, granted, at));
   return toDocument(loaded.shape, row!);
 }
 
@@ -307,7 +324,7 @@ export async function updateDocument(ctx: DocumentContext, args: DocumentWrite):
   const values = validateDocumentData(loaded.shape, args.data ?? {}, 'update');
   const newPermissions = args.permissions == null ? null : documentPermissions(ctx, args.permissions);
   const at = timestamp(ctx.catalog);
-  const row = await ctx.catalog.db.sql.transaction(async (sql) => {
+  const row = await writeDocuments(ctx, loaded, async (sql) => {
     const current = await writableRow(sql, ctx, loaded, args.documentId, 'update');
     return updateRow(sql, loaded.shape, current, values, newPermissions, at);
   });
@@ -322,7 +339,7 @@ export async function upsertDocument(ctx: DocumentContext, args: DocumentWrite):
   const loaded = await openCollection(ctx, args);
   const id = resolveId(args.documentId, 'documentId');
   const at = timestamp(ctx.catalog);
-  const row = await ctx.catalog.db.sql.transaction((sql) => upsertOne(sql, ctx, loaded, id, args.data, args.permissions, at));
+  const row = await writeDocuments(ctx, loaded, (sql) => upsertOne(sql, ctx, loaded, id, args.data, args.permissions, at));
   return toDocument(loaded.shape, row);
 }
 
@@ -354,7 +371,7 @@ async function upsertOne(
 
 export async function deleteDocument(ctx: DocumentContext, args: DocumentAddress): Promise<void> {
   const loaded = await openCollection(ctx, args);
-  await ctx.catalog.db.sql.transaction(async (sql) => {
+  await writeDocuments(ctx, loaded, async (sql) => {
     const current = await writableRow(sql, ctx, loaded, args.documentId, 'delete');
     await sql.execute(`DELETE FROM ${table(loaded.shape)} WHERE "_sequence" = ${placeholder(sql.dialect, 1)}`, [current['_sequence']]);
   });
@@ -378,7 +395,7 @@ export async function upsertDocuments(ctx: DocumentContext, args: CollectionAddr
   const loaded = await openCollection(ctx, args);
   const items = args.documents.map(bulkItem).map((item) => ({ ...item, id: resolveId(item.id, '$id') }));
   const at = timestamp(ctx.catalog);
-  const rows = await ctx.catalog.db.sql.transaction(async (sql) => {
+  const rows = await writeDocuments(ctx, loaded, async (sql) => {
     const written: SqlRow[] = [];
     for (const item of items) written.push(await upsertOne(sql, ctx, loaded, item.id, item.data, item.permissions, at));
     return written;
@@ -408,7 +425,7 @@ export async function updateDocuments(ctx: DocumentContext, args: CollectionAddr
   requireBulkAction(ctx, loaded, 'update');
   const values = validateDocumentData(loaded.shape, args.data ?? {}, 'update');
   const at = timestamp(ctx.catalog);
-  const rows = await ctx.catalog.db.sql.transaction(async (sql) => {
+  const rows = await writeDocuments(ctx, loaded, async (sql) => {
     const matched = await matchingRows(sql, ctx, loaded, args.queries, ['_sequence']);
     return updateRows(sql, loaded.shape, matched.map((row) => row['_sequence']), values, null, at);
   });
@@ -418,7 +435,7 @@ export async function updateDocuments(ctx: DocumentContext, args: CollectionAddr
 export async function deleteDocuments(ctx: DocumentContext, args: CollectionAddress & { queries?: readonly string[] | null }): Promise<DocumentOut[]> {
   const loaded = await openCollection(ctx, args);
   requireBulkAction(ctx, loaded, 'delete');
-  const rows = await ctx.catalog.db.sql.transaction(async (sql) => {
+  const rows = await writeDocuments(ctx, loaded, async (sql) => {
     const matched = await matchingRows(sql, ctx, loaded, args.queries);
     if (matched.length) {
       const params = new SqlParams(sql.dialect);
@@ -474,7 +491,7 @@ export async function changeDocumentAttribute(
   const threshold = limit === null ? null : typeof amount === 'bigint' ? (limit as bigint) + (increasing ? -amount : amount) : (limit as number) + (increasing ? -amount : amount);
   if (typeof threshold === 'bigint' && (threshold < INT64_MIN || threshold > INT64_MAX)) throw exceeded();
   const at = timestamp(ctx.catalog);
-  const row = await ctx.catalog.db.sql.transaction(async (sql) => {
+  const row = await writeDocuments(ctx, loaded, async (sql) => {
     const current = await writableRow(sql, ctx, loaded, args.documentId, 'update');
     const params = new SqlParams(sql.dialect);
     const column = quoteIdent(columnName(attribute));

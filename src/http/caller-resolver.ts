@@ -3,7 +3,6 @@ import { guestCaller, USER_SCOPES, type Caller } from '../auth/caller.ts';
 import { AppwriteError } from '../errors/appwrite-error.ts';
 import { jwtInvalid, verifyUserJwt } from '../identity/jwts.ts';
 import type { IdentityServices } from '../identity/services.ts';
-import { rolesOf } from '../permissions/roles.ts';
 
 /**
  * Reads who is calling from Appwrite's headers. `X-Appwrite-Project`, when sent, must name this gateway's
@@ -64,5 +63,5 @@ async function userCaller(identity: IdentityServices, userId: string, sessionId:
   const loaded = await identity.cache.user(userId);
   if (!loaded) return null;
   if (loaded.blocked) throw new AppwriteError('user_blocked', 'The current user has been blocked.');
-  return { kind: 'user', userId, sessionId, roles: rolesOf(loaded.identity), scopes: USER_SCOPES };
+  return { kind: 'user', userId, sessionId, roles: loaded.roles, scopes: USER_SCOPES };
 }

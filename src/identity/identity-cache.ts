@@ -1,20 +1,21 @@
+import type { ChangeChannel } from '../db/pg-change-channel.ts';
 import type { PrismaClient } from '../generated/sqlite/client.ts';
-import type { UserIdentity } from '../permissions/roles.ts';
+import { rolesOf, type UserIdentity } from '../permissions/roles.ts';
 
 /**
- * What authenticating a request needs to know about users and sessions, cached briefly so a request costs no
- * query in the common case. Writes in this process invalidate their entries at once (a label change counts from
- * the next request); other instances sharing the database see a change within IDENTITY_TTL_MS.
+ * What authenticating a request needs to know about users and sessions, kept in memory so a request costs no
+ * query in the common case. Every write that changes it invalidates its entries here at once (a label change
+ * counts from the next request) and, through the change channel, in every other instance sharing the
+ * PostgreSQL database as soon as the notice arrives; a lost channel connection empties the cache.
  */
 
-/** How long another instance may act on a stale identity or a deleted session. */
-export const IDENTITY_TTL_MS = 2_000;
 const MAX_ENTRIES = 10_000;
 
-/** A user as authentication sees them: whether they may sign in at all, and what their roles derive from. */
+/** A user as authentication sees them: whether they may sign in at all, and their roles (computed once per load). */
 export interface LoadedIdentity {
   blocked: boolean;
   identity: UserIdentity;
+  roles: ReadonlySet<string>;
 }
 
 /** A live session: whose it is and until when (epoch ms). */
@@ -24,42 +25,49 @@ export interface SessionRef {
   expiresAt: number;
 }
 
-/** A size-bounded map whose entries expire; evicts the oldest entry when full. */
-class TtlCache<V> {
-  private readonly entries = new Map<string, { value: V; expires: number }>();
-
-  constructor(private readonly now: () => number) {}
+/**
+ * A size-bounded map of loaded values; evicts the oldest entry when full. A load that raced with an
+ * invalidation is answered but not stored: it may have read the row before the change.
+ */
+class LoadingCache<V> {
+  private readonly entries = new Map<string, V>();
+  private generation = 0;
 
   async get(key: string, load: () => Promise<V>): Promise<V> {
-    const hit = this.entries.get(key);
-    if (hit && hit.expires > this.now()) return hit.value;
+    if (this.entries.has(key)) return this.entries.get(key)!;
+    const generation = this.generation;
     const value = await load();
-    if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(key, { value, expires: this.now() + IDENTITY_TTL_MS });
+    if (generation === this.generation) {
+      if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
+      this.entries.set(key, value);
+    }
     return value;
   }
 
   delete(key: string): void {
+    this.generation++;
     this.entries.delete(key);
   }
 
   clear(): void {
+    this.generation++;
     this.entries.clear();
   }
 }
 
+/** Change notices: `user <id>`, `users` (all of them), `session <id> <secret hash>`. */
+const ALL_USERS = 'users';
+
 export class IdentityCache {
-  private readonly users: TtlCache<LoadedIdentity | null>;
-  private readonly sessionsById: TtlCache<SessionRef | null>;
-  private readonly sessionsBySecretHash: TtlCache<SessionRef | null>;
+  private readonly users = new LoadingCache<LoadedIdentity | null>();
+  private readonly sessionsById = new LoadingCache<SessionRef | null>();
+  private readonly sessionsBySecretHash = new LoadingCache<SessionRef | null>();
 
   constructor(
     private readonly prisma: PrismaClient,
-    now: () => number,
+    private readonly channel?: ChangeChannel,
   ) {
-    this.users = new TtlCache(now);
-    this.sessionsById = new TtlCache(now);
-    this.sessionsBySecretHash = new TtlCache(now);
+    channel?.subscribe('identity', { notice: (scope) => this.drop(scope), lost: () => this.clear() });
   }
 
   /** The user's identity, or null when there is no such user. */
@@ -76,22 +84,41 @@ export class IdentityCache {
   }
 
   /**
-   * Call after any write that changes what a user's requests may do: status, email verification, labels,
-   * deletion, and creating, updating or deleting one of their memberships.
+   * Call after any write that changes what a user's requests may do: creation (an ID looked up before may now
+   * exist), status, email verification, labels, deletion, and creating, updating or deleting a membership.
    */
-  invalidateUser(userId: string): void {
-    this.users.delete(userId);
+  invalidateUser(userId: string): Promise<void> {
+    return this.announce(`user ${userId}`);
   }
 
   /** Call after a write that touches many users at once (deleting a team with its memberships). */
-  invalidateAllUsers(): void {
-    this.users.clear();
+  invalidateAllUsers(): Promise<void> {
+    return this.announce(ALL_USERS);
   }
 
   /** Call after deleting a session, so neither its secret nor its JWTs authenticate any more. */
-  invalidateSession(session: { id: string; secretHash: string }): void {
-    this.sessionsById.delete(session.id);
-    this.sessionsBySecretHash.delete(session.secretHash);
+  invalidateSession(session: { id: string; secretHash: string }): Promise<void> {
+    return this.announce(`session ${session.id} ${session.secretHash}`);
+  }
+
+  private async announce(scope: string): Promise<void> {
+    this.drop(scope);
+    await this.channel?.publish('identity', scope);
+  }
+
+  private drop(scope: string): void {
+    const [kind, id = '', secretHash = ''] = scope.split(' ');
+    if (kind === 'user') this.users.delete(id);
+    else if (kind === 'session') {
+      this.sessionsById.delete(id);
+      this.sessionsBySecretHash.delete(secretHash);
+    } else this.users.clear();
+  }
+
+  private clear(): void {
+    this.users.clear();
+    this.sessionsById.clear();
+    this.sessionsBySecretHash.clear();
   }
 
   private async loadUser(userId: string): Promise<LoadedIdentity | null> {
@@ -105,20 +132,18 @@ export class IdentityCache {
       },
     });
     if (!row) return null;
-    return {
-      blocked: !row.status,
-      identity: {
-        userId,
-        emailVerification: row.emailVerification,
-        labels: JSON.parse(row.labels) as string[],
-        memberships: row.memberships.map((membership) => ({
-          membershipId: membership.id,
-          teamId: membership.team.id,
-          roles: JSON.parse(membership.roles) as string[],
-          confirmed: membership.confirm,
-        })),
-      },
+    const identity: UserIdentity = {
+      userId,
+      emailVerification: row.emailVerification,
+      labels: JSON.parse(row.labels) as string[],
+      memberships: row.memberships.map((membership) => ({
+        membershipId: membership.id,
+        teamId: membership.team.id,
+        roles: JSON.parse(membership.roles) as string[],
+        confirmed: membership.confirm,
+      })),
     };
+    return { blocked: !row.status, identity, roles: rolesOf(identity) };
   }
 
   private async loadSession(where: { id: string } | { secretHash: string }): Promise<SessionRef | null> {

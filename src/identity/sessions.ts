@@ -90,7 +90,7 @@ export async function deleteSession(identity: IdentityServices, userId: string, 
   const session = await identity.prisma.session.findFirst({ where: { id, user: { id: userId } }, select: { sequence: true, id: true, secretHash: true } });
   if (!session) throw sessionNotFound();
   await identity.prisma.session.delete({ where: { sequence: session.sequence } });
-  identity.cache.invalidateSession(session);
+  await identity.cache.invalidateSession(session);
 }
 
 /** The user's session a server-made JWT binds to: the one named, or (`recent`/none) the newest, or none at all. */

@@ -55,7 +55,7 @@ export async function createTeam(context: IdentityWriteContext, caller: Caller, 
     'team_already_exists',
     'Team with the requested ID already exists. Choose a different ID and try again.',
   );
-  if (creatorId !== null) context.cache.invalidateUser(creatorId);
+  if (creatorId !== null) await context.cache.invalidateUser(creatorId);
   return toTeam(row);
 }
 
@@ -112,7 +112,7 @@ export async function updateTeamName(context: IdentityContext, caller: Caller, t
 export async function deleteTeam(context: IdentityWriteContext, caller: Caller, teamId: string): Promise<void> {
   const team = await requireManagedTeam(context, caller, teamId);
   await context.db.prisma.team.delete({ where: { sequence: team.sequence } });
-  context.cache.invalidateAllUsers();
+  await context.cache.invalidateAllUsers();
 }
 
 export interface CreateMembershipInput {
@@ -141,7 +141,7 @@ export async function createMembership(context: IdentityWriteContext, caller: Ca
     'membership_already_confirmed',
     'User has already been invited or is already a member of this team.',
   );
-  context.cache.invalidateUser(user.id);
+  await context.cache.invalidateUser(user.id);
   return toMembership(row);
 }
 
@@ -172,7 +172,7 @@ export async function updateMembership(context: IdentityWriteContext, caller: Ca
     data: { roles: JSON.stringify(validateTeamRoles(roles)), updatedAt: nowIso(context.now) },
     include: MEMBERSHIP_PARTIES,
   });
-  context.cache.invalidateUser(membership.user.id);
+  await context.cache.invalidateUser(membership.user.id);
   return toMembership(row);
 }
 
@@ -183,5 +183,5 @@ export async function deleteMembership(context: IdentityWriteContext, caller: Ca
   const userId = actingUserId(caller);
   if (userId !== null && membership.user.id !== userId && !isOwnerMembership(await callerMembership(context, caller, team))) throw unauthorized();
   await context.db.prisma.membership.delete({ where: { sequence: membership.sequence } });
-  context.cache.invalidateUser(membership.user.id);
+  await context.cache.invalidateUser(membership.user.id);
 }

@@ -38,7 +38,7 @@ export interface CreateUserInput {
   name?: string | null;
 }
 
-export async function createUser(context: IdentityContext, input: CreateUserInput): Promise<UserRecord> {
+export async function createUser(context: IdentityWriteContext, input: CreateUserInput): Promise<UserRecord> {
   // The User model has no phone column: phone sign-in needs an SMS provider this gateway does not have.
   if (input.phone != null) throw new AppwriteError('general_not_implemented', 'Phone numbers are not supported by this gateway: create users with an email.');
   const id = resolveId(input.userId, 'userId');
@@ -51,6 +51,7 @@ export async function createUser(context: IdentityContext, input: CreateUserInpu
     const row = await context.db.prisma.user.create({
       data: { id, email, name, passwordHash, registration: at, passwordUpdate: passwordHash ? at : null, createdAt: at, updatedAt: at },
     });
+    await context.cache.invalidateUser(id);
     return toUser(row);
   } catch (error) {
     if ((error as { code?: string }).code === 'P2002') throw await whichUserConflict(context, id);
@@ -98,13 +99,13 @@ export const getUser = async (context: IdentityContext, userId: string): Promise
 export async function deleteUser(context: IdentityWriteContext, userId: string): Promise<void> {
   const row = await requireUserRow(context, userId);
   await context.db.prisma.user.delete({ where: { sequence: row.sequence } });
-  context.cache.invalidateUser(userId);
+  await context.cache.invalidateUser(userId);
 }
 
 async function updateUser(context: IdentityWriteContext, userId: string, data: Partial<Pick<User, 'status' | 'emailVerification' | 'labels'>>): Promise<UserRecord> {
   const row = await requireUserRow(context, userId);
   const updated = await context.db.prisma.user.update({ where: { sequence: row.sequence }, data: { ...data, updatedAt: nowIso(context.now) } });
-  context.cache.invalidateUser(userId);
+  await context.cache.invalidateUser(userId);
   return toUser(updated);
 }
 

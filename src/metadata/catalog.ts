@@ -3,13 +3,15 @@ import { AppwriteError } from '../errors/appwrite-error.ts';
 import type { ErrorType } from '../errors/types.ts';
 import { nowIso } from '../validation/datetime.ts';
 import { validateId } from '../validation/ids.ts';
+import type { CountCache } from '../documents/count-cache.ts';
 import type { CollectionCache } from './collection-cache.ts';
 import type { DatabaseRow, LoadedCollection } from './records.ts';
 
-/** What the metadata services work with: the database, the collection cache and the clock. */
+/** What the metadata and document services work with: the database, its caches and the clock. */
 export interface Catalog {
   db: Database;
   cache: CollectionCache;
+  counts: CountCache;
   now: () => number;
 }
 

@@ -26,7 +26,7 @@ export class CollectionCache {
     private readonly options: CollectionCacheOptions,
   ) {
     this.now = options.now ?? Date.now;
-    options.channel?.subscribe({ notice: (scope) => this.drop(scope), lost: () => this.clear() });
+    options.channel?.subscribe('metadata', { notice: (scope) => this.drop(scope), lost: () => this.clear() });
   }
 
   /** Scopes are `database/collection` or `database/` (IDs cannot contain a slash). */
@@ -64,7 +64,7 @@ export class CollectionCache {
   async invalidate(databaseId: string, collectionId?: string): Promise<void> {
     const scope = CollectionCache.scope(databaseId, collectionId);
     this.drop(scope);
-    await this.options.channel?.publish(scope);
+    await this.options.channel?.publish('metadata', scope);
   }
 
   private drop(scope: string): void {

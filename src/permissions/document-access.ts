@@ -1,6 +1,6 @@
 import type { Caller } from '../auth/caller.ts';
 import { AppwriteError } from '../errors/appwrite-error.ts';
-import type { Dialect, SqlParams } from '../db/dialect.ts';
+import type { SqlParams } from '../db/dialect.ts';
 import { grantedCondition } from '../documents/permission-rows.ts';
 import { grants, type Action, type Permission, parsePermissions, DOCUMENT_ACTIONS } from './permission.ts';
 import { ungrantableRoles } from './roles.ts';
@@ -29,25 +29,23 @@ export function documentGrants(target: AccessTarget, action: Action, caller: Cal
   return grants(stored, action, caller.roles);
 }
 
-/** SQL conditions restricting a list to readable documents: one shaped for the page, one for the count. */
-export interface ReadConditions {
-  page: (params: SqlParams) => string;
-  count: (params: SqlParams) => string;
+/** How a list is restricted to the documents a caller may read. */
+export interface ReadCheck {
+  /** SQL condition on the collection's table: the document grants read to one of `roles`. */
+  where: (params: SqlParams) => string;
+  roles: ReadonlySet<string>;
 }
 
 /**
- * The read condition for a list: null when every document is readable, indexed SQL conditions on the
+ * The read check for a list: null when every document is readable, an indexed SQL condition on the
  * documents' permission rows when only document security can grant reads; refuses when neither can.
  */
-export function readConditions(target: AccessTarget, caller: Caller, dialect: Dialect): ReadConditions | null {
+export function readCheck(target: AccessTarget, caller: Caller): ReadCheck | null {
   if (collectionGrants(target, 'read', caller)) return null;
   if (caller.kind === 'key' || !target.documentSecurity) {
     throw new AppwriteError('user_unauthorized', 'The current user is not authorized to perform the requested action.');
   }
-  return {
-    page: grantedCondition(dialect, target.collectionSequence, 'read', caller.roles, 'probe'),
-    count: grantedCondition(dialect, target.collectionSequence, 'read', caller.roles, 'set'),
-  };
+  return { where: grantedCondition(target.collectionSequence, 'read', caller.roles), roles: caller.roles };
 }
 
 /** A non-key caller may only grant roles it holds itself (Appwrite's rule). */

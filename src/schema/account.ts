@@ -4,7 +4,7 @@ import { createJwtForUser, DEFAULT_JWT_SECONDS, signUserJwt } from '../identity/
 import { createEmailPasswordSession, deleteSession, listSessions, type SessionRecord } from '../identity/sessions.ts';
 import { createUser, getUser } from '../identity/users.ts';
 import type { Builder } from './builder.ts';
-import { addListType, authorize, statusOk } from './common.ts';
+import { addListType, authorizeIdentity, statusOk } from './common.ts';
 import type { GatewayContext } from './context.ts';
 import type { StatusRef, UserRef } from './refs.ts';
 
@@ -113,7 +113,7 @@ export function addAccountSchema(builder: Builder, { Status, User }: { Status: S
         password: t.arg.string({ required: true, description: 'Password: 8 to 256 chars.' }),
         name: t.arg.string({ required: false, description: 'User name, at most 128 chars.' }),
       },
-      resolve: (_, args, context) => createUser(authorize(context, 'sessions.write'), args),
+      resolve: (_, args, context) => createUser(authorizeIdentity(context, 'sessions.write'), args),
     }),
     accountCreateEmailPasswordSession: t.field({
       type: Session,

@@ -38,7 +38,7 @@ describe.each(PROVIDERS)('teams on %s', (provider) => {
   let cache: IdentityCache;
   beforeAll(async () => {
     t = await startGateway(provider);
-    cache = new IdentityCache(t.db.prisma, Date.now);
+    cache = new IdentityCache(t.db.prisma);
     identity = { db: t.db, now: Date.now, cache };
     for (const id of ['owner', 'member', 'outsider']) {
       await t.ok(`mutation { usersCreate(userId: "${id}", email: "${id}@example.com", name: "${id} name") { _id } }`);
