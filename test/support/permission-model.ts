@@ -41,6 +41,8 @@ export interface ModelDocument {
   /** Index into the collections; the document's ID is `d<index in the world's documents>`. */
   collection: number;
   permissions: PermissionSpec<DocumentAction>[];
+  /** The value of the collections' one attribute, `n`, which list filters and bulk updates use. */
+  n: string;
 }
 
 export interface World {
@@ -80,7 +82,7 @@ export function roleString(role: RoleSpec, ids: WorldIds): string {
 export const permissionString = (permission: PermissionSpec<string>, ids: WorldIds): string => `${permission.action}("${roleString(permission.role, ids)}")`;
 
 /** Whether a (non-key) caller holds a role: Appwrite's roles, each checked on its own terms. */
-function holds(world: World, caller: CallerSpec, role: RoleSpec): boolean {
+export function holds(world: World, caller: CallerSpec, role: RoleSpec): boolean {
   if (caller.kind === 'key') return false;
   if (role.kind === 'any') return true;
   if (caller.kind === 'guest') return role.kind === 'guests';
@@ -119,9 +121,21 @@ export function mayAct(world: World, caller: CallerSpec, documentIndex: number, 
 
 export type Outcome<T> = { ok: T } | { error: string };
 
-/** The live documents of a collection, as indexes in insertion order. */
-const documentsOf = (world: World, deleted: ReadonlySet<number>, collection: number) =>
-  world.documents.flatMap((d, i) => (d.collection === collection && !deleted.has(i) ? [i] : []));
+/** What a list or bulk operation selects: documents whose `n` equals `filter` (all when null), then a page. */
+export interface Selection {
+  filter: string | null;
+  limit: number | null;
+  offset: number;
+}
+
+const unauthorized = { error: 'user_unauthorized' } as const;
+
+/** Appwrite's default page size for lists; bulk operations take up to 1000 matches. */
+const DEFAULT_LIST_LIMIT = 25;
+const MAX_BATCH = 1000;
+
+const page = (matches: number[], selection: Selection, defaultLimit: number) =>
+  matches.slice(selection.offset, selection.offset + (selection.limit ?? defaultLimit));
 
 /** What the model expects from the API. `deleted` tracks documents removed by earlier operations. */
 export class Model {
@@ -129,12 +143,26 @@ export class Model {
 
   constructor(readonly world: World) {}
 
-  list(caller: CallerSpec, collection: number): Outcome<{ ids: number[]; total: number }> {
-    const live = documentsOf(this.world, this.deleted, collection);
-    const c = this.world.collections[collection]!;
-    if (caller.kind !== 'key' && !grants(c.permissions, 'read', this.world, caller) && !c.documentSecurity) return { error: 'user_unauthorized' };
-    const ids = live.filter((i) => mayAct(this.world, caller, i, 'read'));
-    return { ok: { ids, total: ids.length } };
+  /** The live documents of a collection, as indexes in insertion order. */
+  private documentsOf(collection: number): number[] {
+    return this.world.documents.flatMap((d, i) => (d.collection === collection && !this.deleted.has(i) ? [i] : []));
+  }
+
+  private grantsOnCollection(caller: CallerSpec, collection: number, action: CollectionAction): boolean {
+    return caller.kind === 'key' || grants(this.world.collections[collection]!.permissions, action, this.world, caller);
+  }
+
+  /** Readable matches in insertion order, or an error when the collection can grant no read at all. */
+  private readableMatches(caller: CallerSpec, collection: number, filter: string | null): Outcome<number[]> {
+    if (!this.grantsOnCollection(caller, collection, 'read') && !this.world.collections[collection]!.documentSecurity) return unauthorized;
+    const ids = this.documentsOf(collection).filter((i) => mayAct(this.world, caller, i, 'read') && (filter === null || this.world.documents[i]!.n === filter));
+    return { ok: ids };
+  }
+
+  list(caller: CallerSpec, collection: number, selection: Selection): Outcome<{ ids: number[]; total: number }> {
+    const matches = this.readableMatches(caller, collection, selection.filter);
+    if ('error' in matches) return matches;
+    return { ok: { ids: page(matches.ok, selection, DEFAULT_LIST_LIMIT), total: matches.ok.length } };
   }
 
   private exists(collection: number, document: number): boolean {
@@ -145,13 +173,61 @@ export class Model {
     return this.exists(collection, document) && mayAct(this.world, caller, document, 'read') ? { ok: document } : { error: 'document_not_found' };
   }
 
-  write(caller: CallerSpec, collection: number, document: number, action: 'update' | 'delete'): Outcome<true> {
-    // The action's permission suffices (as in Appwrite); without it, only a reader learns the document exists.
+  /** A non-key caller may only put roles it holds on a document (Appwrite's rule). */
+  private grantable(caller: CallerSpec, permissions: readonly PermissionSpec<DocumentAction>[]): boolean {
+    return caller.kind === 'key' || permissions.every((p) => holds(this.world, caller, p.role));
+  }
+
+  /**
+   * Needs the collection's create permission and grantable roles; without `permissions`, a user's document
+   * gets read, update and delete for that user, anyone else's none. Answers the new document's index.
+   */
+  create(caller: CallerSpec, collection: number, permissions: PermissionSpec<DocumentAction>[] | null): Outcome<number> {
+    if (!this.grantsOnCollection(caller, collection, 'create')) return unauthorized;
+    if (permissions !== null && !this.grantable(caller, permissions)) return unauthorized;
+    const own = caller.kind === 'user' ? (['read', 'update', 'delete'] as const).map((action) => ({ action, role: { kind: 'user' as const, user: caller.user, dimension: '' as const } })) : [];
+    this.world.documents.push({ collection, permissions: permissions ?? own, n: 'x' });
+    return { ok: this.world.documents.length - 1 };
+  }
+
+  /**
+   * Update (setting `n`, and the permissions when given) or delete one document. New permissions are checked
+   * first (that reveals nothing about the document); then the action's permission suffices, as in Appwrite;
+   * without it, only a reader learns the document exists.
+   */
+  write(
+    caller: CallerSpec,
+    collection: number,
+    document: number,
+    change: { action: 'update'; n: string; permissions: PermissionSpec<DocumentAction>[] | null } | { action: 'delete' },
+  ): Outcome<true> {
+    if (change.action === 'update' && change.permissions !== null && !this.grantable(caller, change.permissions)) return unauthorized;
     if (!this.exists(collection, document)) return { error: 'document_not_found' };
-    if (!mayAct(this.world, caller, document, action)) {
+    if (!mayAct(this.world, caller, document, change.action)) {
       return { error: mayAct(this.world, caller, document, 'read') ? 'user_unauthorized' : 'document_not_found' };
     }
-    if (action === 'delete') this.deleted.add(document);
+    if (change.action === 'delete') this.deleted.add(document);
+    else {
+      const target = this.world.documents[document]!;
+      target.n = change.n;
+      if (change.permissions !== null) target.permissions = change.permissions;
+    }
     return { ok: true };
+  }
+
+  /**
+   * Bulk update (`n`) or delete: without a key, the collection must grant the action (document security is per
+   * document); acts on the readable matches, up to the limit, and answers their indexes.
+   */
+  bulk(caller: CallerSpec, collection: number, change: { action: 'update'; n: string } | { action: 'delete' }, selection: Selection): Outcome<number[]> {
+    if (!this.grantsOnCollection(caller, collection, change.action)) return unauthorized;
+    const matches = this.readableMatches(caller, collection, selection.filter);
+    if ('error' in matches) return matches;
+    const chosen = page(matches.ok, selection, MAX_BATCH);
+    for (const i of chosen) {
+      if (change.action === 'delete') this.deleted.add(i);
+      else this.world.documents[i]!.n = change.n;
+    }
+    return { ok: chosen };
   }
 }
