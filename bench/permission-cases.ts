@@ -25,17 +25,35 @@ export const PERMISSION_LISTS: readonly PermissionList[] = [
 export const PERMISSION_CALLERS = ['key', 'user'] as const;
 export type PermissionCaller = (typeof PERMISSION_CALLERS)[number];
 
+/**
+ * The gateway's count cache, on (the default: a total is counted once per collection change, caller's roles and
+ * filters) or off (every total runs its SQL count). With it off only the lists with a total are measured.
+ */
+export const COUNT_CACHE_MODES = ['on', 'off'] as const;
+export type CountCacheMode = (typeof COUNT_CACHE_MODES)[number];
+
+export const COUNT_CACHE_SETTINGS: Record<CountCacheMode, NodeJS.ProcessEnv> = { on: {}, off: { COUNT_CACHE_ENTRIES: '0' } };
+
+export const listsMeasured = (mode: CountCacheMode): PermissionList[] => PERMISSION_LISTS.filter((list) => mode === 'on' || list.shape.withTotal);
+
 const CALLER_LABEL: Record<PermissionCaller, string> = {
   user: `user in ${TEAM_COUNT} teams (${USER_ROLE_COUNT} roles), 10% readable`,
   key: 'API key, all readable',
 };
 
-export const permissionCaseName = (list: PermissionList, caller: PermissionCaller): string => `${list.label} — ${CALLER_LABEL[caller]}`;
+export const permissionCaseName = (list: PermissionList, caller: PermissionCaller, mode: CountCacheMode): string =>
+  `${list.label} — ${CALLER_LABEL[caller]}${mode === 'off' ? ', count cache off' : ''}`;
 
 /** Each list as `caller`: the user sees the documents readable to them, the API key all of them. */
-export const permissionCases = (collection: BenchCollection, caller: PermissionCaller, credential: Credential, countLimit: number): PlannedCase[] =>
-  PERMISSION_LISTS.map((list) => ({
+export const permissionCases = (
+  collection: BenchCollection,
+  caller: PermissionCaller,
+  mode: CountCacheMode,
+  credential: Credential,
+  countLimit: number,
+): PlannedCase[] =>
+  listsMeasured(mode).map((list) => ({
     size: collection.size,
     credential,
-    operation: listDocuments(permissionCaseName(list, caller), collection, list.shape, countLimit, caller === 'user' ? isReadableToUser : undefined),
+    operation: listDocuments(permissionCaseName(list, caller, mode), collection, list.shape, countLimit, caller === 'user' ? isReadableToUser : undefined),
   }));

@@ -5,7 +5,7 @@ import { createCollections } from './create-collections.ts';
 import type { LoadSettings } from './load.ts';
 import { measureServer } from './measure-server.ts';
 import { documentOperations } from './operations.ts';
-import { PERMISSION_CALLERS, permissionCases } from './permission-cases.ts';
+import { COUNT_CACHE_MODES, COUNT_CACHE_SETTINGS, PERMISSION_CALLERS, permissionCases } from './permission-cases.ts';
 import { mintUserJwt, setUpPermissionCollection } from './permission-setup.ts';
 import { PROVIDER_NAME, sizeLabel, type CaseResult, type SeedResult } from './results.ts';
 import { startGatewayProcess } from './server-processes.ts';
@@ -19,8 +19,10 @@ export interface ProviderResults {
 /**
  * One provider end to end. A first gateway creates the schema (and the permission benchmark's user and teams)
  * through the API and is stopped before the bulk load, so nothing else holds the database while rows and
- * statistics are written; a fresh gateway, started on the final data, is then measured on every collection,
- * smallest first; then one per caller (API key, user) on the document-security collection (as large as the largest).
+ * statistics are written; a fresh gateway, started on the final data with the count cache off (every total is
+ * counted in SQL, which is what the scaling targets are about), is then measured on every collection, smallest
+ * first; then one per caller (API key, user) and count cache setting on the document-security collection (as
+ * large as the largest).
  */
 export async function benchmarkProvider(
   provider: Dialect,
@@ -45,7 +47,7 @@ export async function benchmarkProvider(
   }
 
   console.log(`${name}: measuring (${loaded.databaseVersion})`);
-  const gateway = await startGatewayProcess(databaseUrl, dataDir);
+  const gateway = await startGatewayProcess(databaseUrl, dataDir, COUNT_CACHE_SETTINGS.off);
   cleanup.add(gateway.server.stop);
   const planned = collections.flatMap((collection) => documentOperations(collection, gateway.countLimit).map((operation) => ({ size: collection.size, operation })));
   const cases = await measureServer(gateway, provider, planned, settings);
@@ -53,12 +55,15 @@ export async function benchmarkProvider(
 
   // Each caller on its own server process: a slow case leaves requests queued in the server (and queries running in
   // PostgreSQL), which would slow down whatever is measured next; stopping the process ends them.
-  for (const caller of PERMISSION_CALLERS) {
-    const permissionGateway = await startGatewayProcess(databaseUrl, dataDir);
-    cleanup.add(permissionGateway.server.stop);
-    const credential = caller === 'key' ? { apiKey: permissionGateway.apiKey } : { jwt: await mintUserJwt(permissionGateway) };
-    cases.push(...(await measureServer(permissionGateway, provider, permissionCases(secured, caller, credential, permissionGateway.countLimit), settings)));
-    await permissionGateway.server.stop();
+  for (const mode of COUNT_CACHE_MODES) {
+    for (const caller of PERMISSION_CALLERS) {
+      const permissionGateway = await startGatewayProcess(databaseUrl, dataDir, COUNT_CACHE_SETTINGS[mode]);
+      cleanup.add(permissionGateway.server.stop);
+      const credential = caller === 'key' ? { apiKey: permissionGateway.apiKey } : { jwt: await mintUserJwt(permissionGateway) };
+      const planned = permissionCases(secured, caller, mode, credential, permissionGateway.countLimit);
+      cases.push(...(await measureServer(permissionGateway, provider, planned, settings)));
+      await permissionGateway.server.stop();
+    }
   }
   return { cases, seeding, databaseVersion: loaded.databaseVersion };
 }

@@ -13,8 +13,8 @@ export interface GatewayProcess {
   countLimit: number;
 }
 
-/** `node --import tsx src/main.ts` on `databaseUrl`, configured as in production but for a fresh root key. */
-export async function startGatewayProcess(databaseUrl: string, dataDir: string): Promise<GatewayProcess> {
+/** `node --import tsx src/main.ts` on `databaseUrl`, configured as in production but for a fresh root key and `settings`. */
+export async function startGatewayProcess(databaseUrl: string, dataDir: string, settings: NodeJS.ProcessEnv = {}): Promise<GatewayProcess> {
   const apiKey = randomBytes(24).toString('hex');
   const env: NodeJS.ProcessEnv = {
     ...PRODUCTION_ENV,
@@ -26,6 +26,7 @@ export async function startGatewayProcess(databaseUrl: string, dataDir: string):
     STORAGE_DIR: join(dataDir, 'storage'),
     // The production default: it logs nothing per request (debug would, and would be measured with it).
     LOG_LEVEL: 'info',
+    ...settings,
   };
   return { server: await startChildServer('gateway', 'src/main.ts', env), apiKey, countLimit: loadConfig(env).countLimit };
 }
