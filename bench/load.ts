@@ -30,27 +30,40 @@ function percentile(sorted: readonly number[], fraction: number): number {
 /**
  * POSTs `nextRequest()` requests to `url` with autocannon: a discarded warm-up (when its seconds are not 0),
  * then the measured run.
+ */
+export const runLoad = (url: string, nextRequest: () => LoadRequest, settings: LoadSettings): Promise<LoadResult> =>
+  measure(
+    {
+      url,
+      method: 'POST',
+      requests: [
+        {
+          setupRequest: (request) => {
+            const { credential, body } = nextRequest();
+            return { ...request, headers: requestHeaders(credential), body };
+          },
+        },
+      ],
+      // A GraphQL error still comes with status 200; a substring test is cheap enough for every answer.
+      verifyBody: (body) => !body.includes('"errors"'),
+    },
+    settings,
+  );
+
+/** GETs `url` (a file download) under load; any status but 200 counts as non-2xx. */
+export const runDownloadLoad = (url: string, settings: LoadSettings): Promise<LoadResult> => measure({ url, method: 'GET' }, settings);
+
+/**
  * Latencies are collected from each response rather than autocannon's histogram, which keeps whole
  * milliseconds only: too coarse for the 2x comparisons of millisecond-scale latencies.
  */
-export async function runLoad(url: string, nextRequest: () => LoadRequest, settings: LoadSettings): Promise<LoadResult> {
+async function measure(options: autocannon.Options, settings: LoadSettings): Promise<LoadResult> {
   const latencies: number[] = [];
   const run = autocannon({
-    url,
-    method: 'POST',
+    ...options,
     connections: settings.connections,
     duration: settings.durationSeconds,
     ...(settings.warmupSeconds > 0 ? { warmup: { connections: settings.connections, duration: settings.warmupSeconds } } : {}),
-    requests: [
-      {
-        setupRequest: (request) => {
-          const { credential, body } = nextRequest();
-          return { ...request, headers: requestHeaders(credential), body };
-        },
-      },
-    ],
-    // A GraphQL error still comes with status 200; a substring test is cheap enough for every answer.
-    verifyBody: (body) => !body.includes('"errors"'),
   });
   run.on('response', (_client, _status, _bytes, responseTimeMs) => latencies.push(responseTimeMs));
   const result = await run;

@@ -2,6 +2,7 @@ import type { Dialect } from '../src/db/dialect.ts';
 import { bulkLoad } from './bulk-load.ts';
 import type { Cleanup } from './cleanup.ts';
 import { createCollections } from './create-collections.ts';
+import { benchmarkTokenDownloads } from './file-download-bench.ts';
 import type { LoadSettings } from './load.ts';
 import { measureServer } from './measure-server.ts';
 import { documentOperations } from './operations.ts';
@@ -21,7 +22,7 @@ export interface ProviderResults {
  * through the API and is stopped before the bulk load, so nothing else holds the database while rows and
  * statistics are written; a fresh gateway, started on the final data with the count cache off (every total is
  * counted in SQL, which is what the scaling targets are about), is then measured on every collection, smallest
- * first; then one per caller (API key, user) and count cache setting on the document-security collection (as
+ * first, then on token-authorized file downloads; then one per caller (API key, user) and count cache setting on the document-security collection (as
  * large as the largest).
  */
 export async function benchmarkProvider(
@@ -51,6 +52,7 @@ export async function benchmarkProvider(
   cleanup.add(gateway.server.stop);
   const planned = collections.flatMap((collection) => documentOperations(collection, gateway.countLimit).map((operation) => ({ size: collection.size, operation })));
   const cases = await measureServer(gateway, provider, planned, settings);
+  cases.push(...(await benchmarkTokenDownloads(gateway, provider, settings)));
   await gateway.server.stop();
 
   // Each caller on its own server process: a slow case leaves requests queued in the server (and queries running in

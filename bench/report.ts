@@ -81,7 +81,10 @@ rows with every role of the user) and with the API key (no check): the default o
 without \`total\`, and the category page by score with \`total\`, on gateways as configured by default (count cache on: a
 total is counted once per collection change, caller's roles and filters, so repeated lists with a total mostly cost the page), then the
 two lists with \`total\` again with the count cache off (every total counted in SQL). Before each case a few answers are checked exactly against the seeded data; under
-load, every answer carrying GraphQL \`errors\` counts as an error. Server RSS is read from /proc after the case.
+load, every answer carrying GraphQL \`errors\` counts as an error. Token downloads upload a 10 KiB and a 1 MiB
+file through the API, create a token for each and GET its \`downloadUrl\` (no other credentials): the gateway verifies the
+token's JWT, reads the token, file and bucket, and streams the file from disk; the baseline streams the same bytes from a
+bare node:http server (bench/file-baseline-server.ts). Server RSS is read from /proc after the case.
 
 ## Targets
 

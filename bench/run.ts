@@ -3,6 +3,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Cleanup } from './cleanup.ts';
+import { benchmarkFileBaseline } from './file-download-bench.ts';
 import type { LoadSettings } from './load.ts';
 import { measureServer } from './measure-server.ts';
 import { baselineOperation } from './operations.ts';
@@ -15,8 +16,8 @@ import { startBaselineProcess } from './server-processes.ts';
 import { evaluateTargets } from './targets.ts';
 
 /**
- * `npm run bench`: the bare-Yoga baseline, then SQLite, then PostgreSQL (when reachable), each seeded with
- * one collection per size; writes bench/RESULTS.md and prints it.
+ * `npm run bench`: the bare-Yoga and bare file-server baselines, then SQLite, then PostgreSQL (when reachable),
+ * each seeded with one collection per size; writes bench/RESULTS.md and prints it.
  */
 
 const RESULTS_PATH = fileURLToPath(new URL('RESULTS.md', import.meta.url));
@@ -64,7 +65,7 @@ async function bench(options: BenchOptions, cleanup: Cleanup): Promise<void> {
   const workDir = await mkdtemp(join(tmpdir(), 'gateway-bench-'));
   cleanup.add(() => rm(workDir, { recursive: true, force: true }));
 
-  const baseline = await measureBaseline(options, cleanup);
+  const baseline = [...(await measureBaseline(options, cleanup)), ...(await benchmarkFileBaseline(workDir, options, cleanup))];
   const providers = [await benchmarkProvider('sqlite', `file:${join(workDir, 'gateway.db')}`, join(workDir, 'sqlite'), options.sizes, options, cleanup)];
   const postgres = await benchmarkPostgres(options, workDir, cleanup);
   let command = `npm run bench -- ${optionArgs(options)}`;

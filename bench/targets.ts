@@ -1,4 +1,5 @@
 import type { Dialect } from '../src/db/dialect.ts';
+import { DOWNLOAD_SIZES, downloadCaseName } from './file-download-bench.ts';
 import { OPERATION } from './operations.ts';
 import { COUNT_CACHE_MODES, listsMeasured, permissionCaseName, type CountCacheMode, type PermissionList } from './permission-cases.ts';
 import { TEAM_COUNT } from './permission-dataset.ts';
@@ -68,6 +69,24 @@ function permissionCheck(cases: readonly CaseResult[], provider: Dialect, list: 
   };
 }
 
+/** How much slower token downloads may be than the bare file server (req/s and p99): the issue's aim. */
+const MAX_DOWNLOAD_FACTOR = 2;
+
+/** A token-authorized download against the same bytes from a bare node:http file server. */
+function downloadCheck(cases: readonly CaseResult[], provider: Dialect, label: string): TargetCheck {
+  const gateway = findCase(cases, provider, null, downloadCaseName(label, 'gateway')).load;
+  const baseline = findCase(cases, null, null, downloadCaseName(label, 'baseline')).load;
+  const throughputFactor = baseline.requestsPerSecond / gateway.requestsPerSecond;
+  const p99Factor = gateway.p99Ms / baseline.p99Ms;
+  return {
+    target: `token download of ${label}, ${PROVIDER_NAME[provider]}: within ${MAX_DOWNLOAD_FACTOR}x of a bare node:http file server (req/s and p99)`,
+    measured:
+      `${formatRate(baseline.requestsPerSecond)} → ${formatRate(gateway.requestsPerSecond)} req/s (${throughputFactor.toFixed(2)}x fewer); ` +
+      `p99 ${formatMs(baseline.p99Ms)} → ${formatMs(gateway.p99Ms)} ms (${p99Factor.toFixed(2)}x)`,
+    pass: throughputFactor <= MAX_DOWNLOAD_FACTOR && p99Factor <= MAX_DOWNLOAD_FACTOR,
+  };
+}
+
 /** `sizes` ascending: the smallest and the largest are compared. */
 export function evaluateTargets(cases: readonly CaseResult[], sizes: readonly number[]): TargetCheck[] {
   const small = sizes[0]!;
@@ -78,6 +97,7 @@ export function evaluateTargets(cases: readonly CaseResult[], sizes: readonly nu
       [OPERATION.listWithTotal, OPERATION.listWithoutTotal].map((operation) => scalingCheck(cases, provider, operation, small, large)),
     ),
     baselineCheck(cases, large),
+    ...providers.flatMap((provider) => DOWNLOAD_SIZES.map((size) => downloadCheck(cases, provider, size.label))),
     ...providers.flatMap((provider) =>
       COUNT_CACHE_MODES.flatMap((mode) => listsMeasured(mode).map((list) => permissionCheck(cases, provider, list, mode, large))),
     ),

@@ -32,8 +32,12 @@ export interface Config {
   maxListLimit: number;
   /** Largest `offset` a list query may use: an offset walks that many rows. */
   maxOffset: number;
-  /** Largest accepted request body, in bytes. */
+  /** Largest accepted request body, in bytes (uploads: see maxFileBytes). */
   maxBodyBytes: number;
+  /** Largest file a bucket may accept (its maximumFileSize is at most this; Appwrite's _APP_STORAGE_LIMIT). */
+  maxFileBytes: number;
+  /** The gateway's public origin (e.g. https://api.example.com), for absolute file-token URLs; null: relative URLs. */
+  publicUrl: string | null;
 }
 
 export interface ExternalJwtConfig {
@@ -108,6 +112,20 @@ function externalJwt(env: NodeJS.ProcessEnv): ExternalJwtConfig | null {
   };
 }
 
+/** PUBLIC_URL: an http(s) origin, kept without a trailing slash. */
+function publicUrl(env: NodeJS.ProcessEnv): string | null {
+  const raw = env['PUBLIC_URL'];
+  if (!raw) return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`PUBLIC_URL must be an absolute http(s) URL, got ${JSON.stringify(raw)}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`PUBLIC_URL must be an http(s) URL, got ${JSON.stringify(raw)}`);
+  return raw.replace(/\/+$/, '');
+}
+
 export function providerOf(databaseUrl: string): Config['provider'] {
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) return 'postgresql';
   if (databaseUrl.startsWith('file:')) return 'sqlite';
@@ -141,5 +159,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxListLimit: integer(env, 'MAX_LIST_LIMIT', DEFAULT_MAX_LIST_LIMIT, 1, 100_000),
     maxOffset: integer(env, 'MAX_OFFSET', 100_000, 0, 10_000_000),
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 10 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    maxFileBytes: integer(env, 'MAX_FILE_BYTES', 30_000_000, 1, 2 ** 31 - 1),
+    publicUrl: publicUrl(env),
   };
 }

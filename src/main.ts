@@ -6,6 +6,7 @@ import { openDatabase } from './db/open.ts';
 import { applyMigrations } from './db/migrations/index.ts';
 import { createLogger } from './logger.ts';
 import { createGateway, createHttpServer } from './server.ts';
+import { clearStaleUploads } from './storage/uploads.ts';
 
 /** `npm start`: migrate, serve, and on SIGTERM/SIGINT drain in-flight requests and close the database. */
 async function main(): Promise<void> {
@@ -26,6 +27,8 @@ async function main(): Promise<void> {
   if (migrated.applied.length) logger.info('migrations applied', { applied: migrated.applied });
   const db = await openDatabase(config.databaseUrl, config.provider);
   const gateway = createGateway({ config, db, logger, jwtSecret });
+  // Uploads a previous process was receiving when it stopped can never complete.
+  await clearStaleUploads(gateway.services.storage.store.uploadsDir);
   const bootstrapKey = await createBootstrapKey(db.prisma, gateway.services.apiKeys, config.rootApiKey);
   if (bootstrapKey) {
     logger.warn('no API key existed: created one with every scope; it is shown only now, send it as X-Appwrite-Key', { apiKey: bootstrapKey });

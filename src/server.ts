@@ -7,6 +7,7 @@ import type { Config } from './config.ts';
 import type { Database } from './db/open.ts';
 import { appwriteRequestPlugin } from './http/appwrite-request-plugin.ts';
 import { resolveCaller } from './http/caller-resolver.ts';
+import { matchFileRoute, serveFileRoute, type FileRouteDeps } from './http/file-routes.ts';
 import { InMemoryAttemptCounter, LOGIN_ATTEMPTS } from './identity/attempt-limiter.ts';
 import { CountCache } from './documents/count-cache.ts';
 import { IdentityCache } from './identity/identity-cache.ts';
@@ -15,6 +16,15 @@ import type { Logger } from './logger.ts';
 import { CollectionCache } from './metadata/collection-cache.ts';
 import type { GatewayContext, Services } from './schema/context.ts';
 import { buildSchema } from './schema/schema.ts';
+import type { StorageServices } from './storage/context.ts';
+import { FileStore } from './storage/file-store.ts';
+import { uploadPlugin } from './storage/uploads.ts';
+import { fileTokenKey } from './tokens/token-jwt.ts';
+
+/** Files one multipart request may carry. */
+const MAX_UPLOADS_PER_REQUEST = 10;
+/** Room for a multipart request's operations, map and part headers beside its files. */
+const MULTIPART_FORM_ALLOWANCE = 1024 * 1024;
 
 /** GraphQL served at /v1/graphql and, as Appwrite does, /v1/graphql/mutation; /graphql for plain clients. */
 const GRAPHQL_ENDPOINT_PATTERN = '{/v1}?/graphql{/mutation}?';
@@ -36,7 +46,9 @@ export interface Gateway {
   yoga: YogaServerInstance<Record<string, unknown>, GatewayContext>;
   services: Services;
   db: Database;
-  /** A Fetch-API handler: the whole HTTP surface, for tests and embedding. */
+  /** What the file routes (view, download, preview) need; createHttpServer serves them on node:http. */
+  fileRoutes: FileRouteDeps;
+  /** A Fetch-API handler for GraphQL and health, for tests and embedding (file routes: see createHttpServer). */
   fetch: (request: Request) => Promise<Response>;
 }
 
@@ -96,7 +108,19 @@ function createIdentityServices(config: Config, db: Database, now: () => number,
   };
 }
 
+function createStorageServices(config: Config, db: Database, now: () => number, identity: IdentityServices): StorageServices {
+  return {
+    db,
+    store: new FileStore(config.storageDir),
+    now,
+    maxFileBytes: config.maxFileBytes,
+    tokenKey: fileTokenKey(identity.jwtSecret),
+    publicUrl: config.publicUrl,
+  };
+}
+
 export function createGateway({ config, db, logger, now = Date.now, jwtSecret }: GatewayOptions): Gateway {
+  const identity = createIdentityServices(config, db, now, jwtSecret);
   const services: Services = {
     config,
     catalog: {
@@ -107,7 +131,8 @@ export function createGateway({ config, db, logger, now = Date.now, jwtSecret }:
       now,
     },
     apiKeys: new ApiKeyStore(db.prisma, { rootApiKey: config.rootApiKey, now }),
-    identity: createIdentityServices(config, db, now, jwtSecret),
+    identity,
+    storage: createStorageServices(config, db, now, identity),
   };
   const responseHeaders = new WeakMap<Request, Headers>();
   const responseHeadersOf = (request: Request) => {
@@ -131,6 +156,8 @@ export function createGateway({ config, db, logger, now = Date.now, jwtSecret }:
     landingPage: false,
     // Our plugin enforces Appwrite's batch limit with Appwrite's error; Yoga's own check must not fire first.
     batching: { limit: Number.MAX_SAFE_INTEGER },
+    // Yoga's own body limit (25 MB by default) counts streamed uploads too: room for the largest file allowed.
+    maxRequestBodySize: Math.max(config.maxBodyBytes, config.maxFileBytes + MULTIPART_FORM_ALLOWANCE),
     logging: {
       debug: (...args) => logger.debug(String(args[0])),
       info: (...args) => logger.info(String(args[0])),
@@ -145,29 +172,46 @@ export function createGateway({ config, db, logger, now = Date.now, jwtSecret }:
         return new GraphQLError('Server Error', { extensions: { type: 'general_server_error', code: 500 } });
       },
     },
-    plugins: [appwriteRequestPlugin(), responseHeadersPlugin(responseHeadersOf)],
+    plugins: [
+      uploadPlugin({ tempDir: services.storage.store.uploadsDir, maxFileBytes: config.maxFileBytes, maxFiles: MAX_UPLOADS_PER_REQUEST }),
+      appwriteRequestPlugin(),
+      responseHeadersPlugin(responseHeadersOf),
+    ],
     context: async ({ request }) => ({
       services,
-      caller: await resolveCaller(request.headers, services.apiKeys, services.identity, config.projectId),
+      caller: await callerOf(request.headers),
       responseHeaders: responseHeadersOf(request),
     }),
   });
+  const callerOf = (headers: Headers) => resolveCaller(headers, services.apiKeys, services.identity, config.projectId);
 
   return {
     yoga,
     services,
     db,
+    fileRoutes: { storage: services.storage, resolveCaller: callerOf, logger },
     fetch: (request) => (new URL(request.url).pathname === HEALTH_PATH ? health(db) : Promise.resolve(yoga.fetch(request))),
   };
 }
 
-/** The node:http server around the gateway, with a request body size limit. */
+/**
+ * The node:http server around the gateway: file routes stream from disk here, the rest goes to Yoga. Bodies
+ * are limited by MAX_BODY_BYTES, multipart uploads by MAX_FILE_BYTES plus room for the other form fields.
+ */
 export function createHttpServer(gateway: Gateway, config: Config): Server {
   return createServer((req, res) => {
     const length = Number(req.headers['content-length'] ?? 0);
-    if (length > config.maxBodyBytes) {
+    const multipart = req.headers['content-type']?.startsWith('multipart/form-data') ?? false;
+    const limit = multipart ? config.maxFileBytes + MULTIPART_FORM_ALLOWANCE : config.maxBodyBytes;
+    if (length > limit) {
       res.writeHead(413, { 'content-type': 'application/json', connection: 'close' });
-      res.end(JSON.stringify({ message: `Request body too large: the limit is ${config.maxBodyBytes} bytes`, type: 'general_argument_invalid', code: 413 }));
+      res.end(JSON.stringify({ message: `Request body too large: the limit is ${limit} bytes`, type: 'general_argument_invalid', code: 413 }));
+      return;
+    }
+    const url = new URL(req.url ?? '/', 'http://gateway');
+    const fileRoute = matchFileRoute(url.pathname);
+    if (fileRoute) {
+      void serveFileRoute(req, res, url, fileRoute, gateway.fileRoutes);
       return;
     }
     if (req.url === HEALTH_PATH || req.url?.startsWith(`${HEALTH_PATH}?`)) {

@@ -17,6 +17,9 @@ export const GUEST_SCOPES: ReadonlySet<string> = new Set([
   'documents.write',
   'files.read',
   'files.write',
+  // File tokens: permissions decide (managing a file's tokens takes update permission on the file).
+  'tokens.read',
+  'tokens.write',
   'locale.read',
   'avatars.read',
   'execution.read',

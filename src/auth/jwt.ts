@@ -224,7 +224,7 @@ function hmacSha256(input: string, secret: string): Buffer {
 }
 
 /** Lengths are public (a SHA-256 MAC is always 32 bytes); only the content comparison must not leak timing. */
-function constantTimeEqual(a: Buffer, b: Buffer): boolean {
+export function constantTimeEqual(a: Buffer, b: Buffer): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 

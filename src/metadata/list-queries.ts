@@ -1,12 +1,14 @@
 import { DEFAULT_MAX_LIST_LIMIT } from '../config.ts';
 import { AppwriteError } from '../errors/appwrite-error.ts';
+import { normalizeDatetime } from '../validation/datetime.ts';
 import { checkString } from '../validation/values.ts';
 
 /**
- * Appwrite queries over the metadata lists (databases, collections, attributes, indexes), turned into Prisma
- * arguments. These lists are small and fully modelled, so a subset serves: equal/notEqual/startsWith on the
- * listed fields, ordering, limit/offset and cursors. Values are checked against the column's type here:
- * Prisma would refuse a mismatch with an internal error.
+ * Appwrite queries over the metadata lists (databases, collections, attributes, indexes, users, teams,
+ * buckets, files, tokens), turned into Prisma arguments. These lists are fully modelled, so a subset serves:
+ * equal/notEqual/startsWith, comparisons and null checks on the listed fields, ordering, limit/offset and
+ * cursors. Values are checked against the column's type here: Prisma would refuse a mismatch with an internal
+ * error. Dates are compared as stored (ISO 8601 in UTC), after normalizing the query's value the same way.
  */
 
 export interface MetadataListArgs {
@@ -24,7 +26,7 @@ interface RawQuery {
   values?: unknown[];
 }
 
-type ColumnType = 'string' | 'boolean' | 'integer';
+type ColumnType = 'string' | 'boolean' | 'integer' | 'datetime';
 
 /**
  * The type of every metadata column a list may query, by Prisma field name. The metadata and identity models
@@ -37,8 +39,10 @@ const COLUMN_TYPES = {
   key: 'string',
   type: 'string',
   status: 'string',
-  createdAt: 'string',
-  updatedAt: 'string',
+  createdAt: 'datetime',
+  updatedAt: 'datetime',
+  expire: 'datetime',
+  accessedAt: 'datetime',
   enabled: 'boolean',
   documentSecurity: 'boolean',
   required: 'boolean',
@@ -47,6 +51,11 @@ const COLUMN_TYPES = {
   email: 'string',
   emailVerification: 'boolean',
   confirm: 'boolean',
+  fileSecurity: 'boolean',
+  maximumFileSize: 'integer',
+  mimeType: 'string',
+  signature: 'string',
+  sizeOriginal: 'integer',
 } as const satisfies Record<string, ColumnType>;
 
 export type MetadataColumn = keyof typeof COLUMN_TYPES;
@@ -55,12 +64,16 @@ export type MetadataColumn = keyof typeof COLUMN_TYPES;
 const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;
 
-const ACCEPTS: Record<ColumnType, (value: unknown) => boolean> = {
+/** The value as the column stores it, or undefined when it does not fit the column. */
+const STORED: Record<ColumnType, (value: unknown) => unknown> = {
   // NUL cannot reach PostgreSQL text: checkString refuses it.
-  string: (value) => checkString(value, null).ok,
-  boolean: (value) => typeof value === 'boolean',
-  integer: (value) => Number.isInteger(value) && (value as number) >= INT32_MIN && (value as number) <= INT32_MAX,
+  string: (value) => (checkString(value, null).ok ? value : undefined),
+  boolean: (value) => (typeof value === 'boolean' ? value : undefined),
+  integer: (value) => (Number.isInteger(value) && (value as number) >= INT32_MIN && (value as number) <= INT32_MAX ? value : undefined),
+  datetime: (value) => (typeof value === 'string' ? (normalizeDatetime(value) ?? undefined) : undefined),
 };
+
+const COMPARISONS = { lessThan: 'lt', lessThanEqual: 'lte', greaterThan: 'gt', greaterThanEqual: 'gte' } as const;
 
 function invalid(message: string): AppwriteError {
   return new AppwriteError('general_query_invalid', `Invalid query: ${message}`);
@@ -112,11 +125,21 @@ export function metadataListArgs(
       return n;
     };
     const checked = (value: unknown) => {
-      if (!ACCEPTS[COLUMN_TYPES[field()]](value)) throw invalid(`Query value is invalid for attribute "${attribute}"`);
+      const stored = STORED[COLUMN_TYPES[field()]](value);
+      if (stored === undefined) throw invalid(`Query value is invalid for attribute "${attribute}"`);
+      return stored;
+    };
+    // Dates are stored as ISO 8601 text: a prefix of one (a year, a day) is a useful filter too.
+    const prefix = () => {
+      if (COLUMN_TYPES[field()] !== 'string' && COLUMN_TYPES[field()] !== 'datetime') {
+        throw invalid(`Cannot query ${method} on attribute "${attribute}" because it is not a string.`);
+      }
+      const value = STORED.string(single());
+      if (value === undefined) throw invalid(`Query value is invalid for attribute "${attribute}"`);
       return value;
     };
-    const prefix = () => {
-      if (COLUMN_TYPES[field()] !== 'string') throw invalid(`Cannot query ${method} on attribute "${attribute}" because it is not a string.`);
+    const ordered = () => {
+      if (COLUMN_TYPES[field()] === 'boolean') throw invalid(`Cannot query ${method} on attribute "${attribute}" because it is a boolean.`);
       return checked(single());
     };
     switch (method) {
@@ -129,6 +152,16 @@ export function metadataListArgs(
         break;
       case 'startsWith':
         conditions.push({ [field()]: { startsWith: prefix() } });
+        break;
+      case 'lessThan':
+      case 'lessThanEqual':
+      case 'greaterThan':
+      case 'greaterThanEqual':
+        conditions.push({ [field()]: { [COMPARISONS[method]]: ordered() } });
+        break;
+      case 'isNull':
+      case 'isNotNull':
+        conditions.push({ [field()]: method === 'isNull' ? null : { not: null } });
         break;
       case 'orderAsc':
       case 'orderDesc':

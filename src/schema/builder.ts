@@ -1,4 +1,5 @@
 import SchemaBuilder, { type ArgBuilder as PothosArgBuilder } from '@pothos/core';
+import type { UploadedFile } from '../storage/uploads.ts';
 import type { GatewayContext } from './context.ts';
 
 export interface GatewaySchemaTypes {
@@ -6,7 +7,7 @@ export interface GatewaySchemaTypes {
   Scalars: {
     Json: { Input: unknown; Output: unknown };
     Int64: { Input: bigint; Output: bigint | number | string };
-    InputFile: { Input: File; Output: never };
+    InputFile: { Input: UploadedFile; Output: never };
   };
 }
 

@@ -3,6 +3,7 @@ import type { ApiKeyStore } from '../auth/api-keys.ts';
 import type { Config } from '../config.ts';
 import type { IdentityServices } from '../identity/services.ts';
 import type { Catalog } from '../metadata/catalog.ts';
+import type { StorageServices } from '../storage/context.ts';
 
 /** Long-lived services shared by every request. */
 export interface Services {
@@ -10,6 +11,7 @@ export interface Services {
   catalog: Catalog;
   apiKeys: ApiKeyStore;
   identity: IdentityServices;
+  storage: StorageServices;
 }
 
 /** Per-request GraphQL context: the services plus who is calling. */

@@ -1,4 +1,5 @@
 import { GraphQLError, Kind, type ValueNode } from 'graphql';
+import { UploadedFile } from '../storage/uploads.ts';
 import { INT64_MAX, INT64_MIN } from '../validation/values.ts';
 import type { Builder } from './builder.ts';
 
@@ -67,7 +68,7 @@ export function addScalars(builder: Builder): void {
       throw new GraphQLError('InputFile is an input-only scalar');
     },
     parseValue: (value) => {
-      if (value instanceof File) return value;
+      if (value instanceof UploadedFile) return value;
       throw new GraphQLError('InputFile must be a file sent with a multipart request');
     },
   });

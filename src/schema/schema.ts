@@ -9,7 +9,9 @@ import { addDocumentSchema } from './documents.ts';
 import { addIndexSchema } from './indexes.ts';
 import type { SchemaRefs } from './refs.ts';
 import { addScalars } from './scalars.ts';
+import { addStorageSchema } from './storage.ts';
 import { addTeamSchema } from './teams.ts';
+import { addTokenSchema } from './tokens.ts';
 import { addUserSchema } from './users.ts';
 
 /**
@@ -31,5 +33,7 @@ export function buildSchema(): GraphQLSchema {
   addCollectionSchema(builder, refs);
   addDocumentSchema(builder, { Status });
   addAccountSchema(builder, { Status, User });
+  addStorageSchema(builder, { Status });
+  addTokenSchema(builder, { Status });
   return lexicographicSortSchema(builder.toSchema());
 }

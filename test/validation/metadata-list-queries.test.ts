@@ -17,6 +17,14 @@ describe('metadata list query values', () => {
     });
   });
 
+  it('compare, and test for null, on strings, integers and dates (dates normalized to UTC first)', () => {
+    expect(args([q('lessThan', '$createdAt', ['2024-01-01T02:00:00+02:00']), q('greaterThanEqual', 'size', [10]), q('isNull', 'key', []), q('isNotNull', 'size', [])]).where).toEqual({
+      AND: [{ createdAt: { lt: '2024-01-01T00:00:00.000+00:00' } }, { size: { gte: 10 } }, { key: null }, { size: { not: null } }],
+    });
+    expect(() => args([q('lessThan', 'required', [true])])).toThrow(/boolean/);
+    expect(() => args([q('lessThan', '$createdAt', ['yesterday'])])).toThrow(/invalid/);
+  });
+
   it.each([
     ['a number for a string', 'key', 1],
     ['a boolean for a string', 'key', true],

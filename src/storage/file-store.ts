@@ -1,0 +1,76 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, unlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileTypeFromBuffer } from 'file-type';
+
+/**
+ * Where stored files' bytes live: under STORAGE_DIR, at names the server draws at random (two hex characters
+ * of directory, then 32), never derived from client-supplied names or IDs, so no request can reach a path
+ * outside the store. Uploads stream into `uploadsDir` on the same filesystem and are renamed into place.
+ */
+export class FileStore {
+  constructor(readonly root: string) {}
+
+  get uploadsDir(): string {
+    return join(this.root, '.uploads');
+  }
+
+  /** A fresh relative path for a new file, its directory created. */
+  async allocate(): Promise<string> {
+    const name = randomBytes(16).toString('hex');
+    const relative = `${name.slice(0, 2)}/${name}`;
+    await mkdir(dirname(this.absolute(relative)), { recursive: true, mode: 0o700 });
+    return relative;
+  }
+
+  absolute(relative: string): string {
+    // Only paths this store made: anything else (a corrupted row) must not name a file elsewhere.
+    if (!STORED_PATH.test(relative)) throw new Error(`not a stored file path: ${JSON.stringify(relative)}`);
+    return join(this.root, relative);
+  }
+
+  /** Deletes the bytes of a file; a file already gone is fine (a retry after a crash). */
+  async remove(relative: string): Promise<void> {
+    await unlink(this.absolute(relative)).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+    });
+  }
+}
+
+const STORED_PATH = /^[0-9a-f]{2}\/[0-9a-f]{32}$/;
+
+/**
+ * The MIME type of a file from its first bytes: binary formats by their signatures (file-type), markup that a
+ * browser would run (HTML, SVG, XML) by its opening, other UTF-8 text as text/plain, the rest as
+ * application/octet-stream. The client's declared type is never trusted.
+ */
+export async function detectMimeType(head: Buffer): Promise<string> {
+  const detected = await fileTypeFromBuffer(head);
+  // file-type names any XML "application/xml": which XML (SVG, XHTML) matters to browsers, so look closer.
+  if (detected && detected.mime !== 'application/xml') return detected.mime;
+  const text = decodeText(head);
+  if (text === null) return 'application/octet-stream';
+  const opening = text.trimStart().slice(0, 1024).toLowerCase();
+  if (/^(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*(<!doctype svg[^>]*>\s*)?<svg[\s>]/.test(opening)) return 'image/svg+xml';
+  if (/^(<!--[\s\S]*?-->\s*)*<(!doctype html|html|head|body|script|iframe|meta|title)[\s>]/.test(opening)) return 'text/html';
+  if (opening.startsWith('<?xml')) return 'application/xml';
+  return 'text/plain';
+}
+
+/** The head as text if it is UTF-8 without NUL bytes (a multi-byte character cut at the end is allowed). */
+function decodeText(head: Buffer): string | null {
+  if (head.includes(0)) return null;
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  for (let cut = 0; cut <= 3 && cut <= head.length; cut++) {
+    try {
+      return decoder.decode(head.subarray(0, head.length - cut));
+    } catch {
+      // try again without the last bytes
+    }
+  }
+  return null;
+}
+
+/** Types a browser would execute script in when opened from the gateway's origin. */
+const ACTIVE_TYPES = new Set(['text/html', 'application/xhtml+xml', 'image/svg+xml', 'application/xml', 'text/xml', 'text/javascript', 'application/javascript']);
+export const isActiveContent = (mimeType: string): boolean => ACTIVE_TYPES.has(mimeType);

@@ -1,0 +1,229 @@
+import { createHash, randomBytes } from 'node:crypto';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROVIDERS, warnIfPostgresSkipped } from '../support/providers.ts';
+import { asKey, startStorageGateway, type StorageGateway } from '../support/storage-gateway.ts';
+
+warnIfPostgresSkipped('storage');
+
+const md5 = (bytes: Uint8Array) => createHash('md5').update(bytes).digest('hex');
+const errorType = (body: { errors?: { extensions?: { type?: string } }[] }) => body.errors?.[0]?.extensions?.type;
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+describe.each(PROVIDERS)('storage on %s', (provider) => {
+  let s: StorageGateway;
+  let alice: Record<string, string>;
+  let bob: Record<string, string>;
+  let png: Buffer;
+  const big = randomBytes(1024 * 1024 + 123);
+
+  const createBucket = (bucketId: string, extra = '') => s.ok(`mutation { storageCreateBucket(bucketId: "${bucketId}", name: "${bucketId}"${extra}) { _id } }`);
+  const fileUrl = (bucketId: string, fileId: string, kind: string) => `/v1/storage/buckets/${bucketId}/files/${fileId}/${kind}`;
+
+  beforeAll(async () => {
+    s = await startStorageGateway(provider, { MAX_FILE_BYTES: '5000000' });
+    png = await sharp({ create: { width: 40, height: 20, channels: 3, background: '#3366cc' } }).png().toBuffer();
+    for (const id of ['alice', 'bob']) {
+      await s.ok(`mutation { usersCreate(userId: "${id}", email: "${id}@example.com", password: "password-123") { _id } }`);
+    }
+    const jwt = async (id: string) => ({ 'x-appwrite-jwt': (await s.ok(`mutation { usersCreateJWT(userId: "${id}", duration: 3600) { jwt } }`)).usersCreateJWT.jwt as string });
+    alice = await jwt('alice');
+    bob = await jwt('bob');
+    await createBucket('main');
+  });
+  afterAll(async () => s?.close());
+
+  describe('buckets', () => {
+    it('creates, reads, lists, updates and deletes buckets with their settings', async () => {
+      const created = await s.ok(`mutation { storageCreateBucket(bucketId: "settings", name: "Settings", permissions: ["read(\\"any\\")"], fileSecurity: true,
+        maximumFileSize: 1000, allowedFileExtensions: [".PNG", "txt"], transformations: false) {
+        _id name _permissions fileSecurity enabled maximumFileSize allowedFileExtensions compression encryption antivirus transformations totalSize } }`);
+      expect(created.storageCreateBucket).toEqual({
+        _id: 'settings', name: 'Settings', _permissions: ['read("any")'], fileSecurity: true, enabled: true, maximumFileSize: 1000,
+        allowedFileExtensions: ['png', 'txt'], compression: 'none', encryption: false, antivirus: false, transformations: false, totalSize: 0,
+      });
+      const updated = await s.ok('mutation { storageUpdateBucket(bucketId: "settings", name: "Renamed", enabled: false) { name enabled maximumFileSize } }');
+      expect(updated.storageUpdateBucket).toEqual({ name: 'Renamed', enabled: false, maximumFileSize: 1000 });
+      const listed = await s.ok('{ storageListBuckets(search: "Renamed") { total buckets { _id } } }');
+      expect(listed.storageListBuckets).toEqual({ total: 1, buckets: [{ _id: 'settings' }] });
+      await s.ok('mutation { storageDeleteBucket(bucketId: "settings") { status } }');
+      expect(errorType(await s.gql('{ storageGetBucket(bucketId: "settings") { _id } }'))).toBe('storage_bucket_not_found');
+    });
+
+    it('refuses duplicate IDs, oversized limits, and settings it does not implement', async () => {
+      expect(errorType(await s.gql('mutation { storageCreateBucket(bucketId: "main", name: "again") { _id } }'))).toBe('storage_bucket_already_exists');
+      expect(errorType(await s.gql('mutation { storageCreateBucket(bucketId: "huge", name: "h", maximumFileSize: 5000001) { _id } }'))).toBe('general_argument_invalid');
+      expect(errorType(await s.gql('mutation { storageCreateBucket(bucketId: "gz", name: "g", compression: "gzip") { _id } }'))).toBe('general_not_implemented');
+      expect(errorType(await s.gql('mutation { storageCreateBucket(bucketId: "enc", name: "e", encryption: true) { _id } }'))).toBe('general_not_implemented');
+    });
+
+    it('keeps buckets to API keys (scopes)', async () => {
+      expect(errorType(await s.gql('{ storageListBuckets { total } }', {}, alice))).toBe('general_unauthorized_scope');
+      expect(errorType(await s.gql('mutation { storageCreateBucket(bucketId: "mine", name: "m") { _id } }', {}, {}))).toBe('general_unauthorized_scope');
+    });
+  });
+
+  describe('uploads', () => {
+    it('streams an upload to disk and records its size, MD5 and content-detected type', async () => {
+      const result = await s.upload({ bucketId: 'main', fileId: 'picture', bytes: png, name: 'holiday.txt', type: 'text/plain' });
+      expect(result.data.storageCreateFile).toEqual({
+        _id: 'picture', bucketId: 'main', name: 'holiday.txt', signature: md5(png), mimeType: 'image/png', sizeOriginal: png.length, _permissions: [],
+      });
+      expect(s.pendingUploads()).toEqual([]);
+      const bucket = await s.ok('{ storageGetBucket(bucketId: "main") { totalSize } }');
+      expect(bucket.storageGetBucket.totalSize).toBeGreaterThanOrEqual(png.length);
+    });
+
+    it('refuses files over the bucket limit, with a disallowed extension, or empty, leaving nothing on disk', async () => {
+      await createBucket('strict', ', maximumFileSize: 100, allowedFileExtensions: ["txt"]');
+      const before = s.storedFiles();
+      expect(errorType(await s.upload({ bucketId: 'strict', fileId: 'big', bytes: randomBytes(101), name: 'a.txt' }))).toBe('storage_invalid_file_size');
+      expect(errorType(await s.upload({ bucketId: 'strict', fileId: 'exe', bytes: randomBytes(10), name: 'a.exe' }))).toBe('storage_file_type_unsupported');
+      expect(errorType(await s.upload({ bucketId: 'strict', fileId: 'none', bytes: new Uint8Array(), name: 'a.txt' }))).toBe('storage_file_empty');
+      expect(errorType(await s.upload({ bucketId: 'main', fileId: 'toolarge', bytes: randomBytes(5_000_001), name: 'x.bin' }))).toBe('storage_invalid_file_size');
+      expect(s.storedFiles()).toEqual(before);
+      expect(s.pendingUploads()).toEqual([]);
+    });
+
+    it('refuses a taken file ID without keeping the second upload', async () => {
+      await s.upload({ bucketId: 'main', fileId: 'twice', bytes: randomBytes(10), name: 'a.bin' });
+      const before = s.storedFiles();
+      expect(errorType(await s.upload({ bucketId: 'main', fileId: 'twice', bytes: randomBytes(10), name: 'a.bin' }))).toBe('storage_file_already_exists');
+      expect(s.storedFiles()).toEqual(before);
+    });
+
+    it('stores concurrent uploads side by side, each byte-exact', async () => {
+      const contents = Array.from({ length: 8 }, (_, i) => randomBytes(50_000 + i));
+      const results = await Promise.all(contents.map((bytes, i) => s.upload({ bucketId: 'main', fileId: `c${i}`, bytes, name: `c${i}.bin` })));
+      expect(results.map(errorType)).toEqual(Array(8).fill(undefined));
+      for (const [i, bytes] of contents.entries()) {
+        const response = await s.get(fileUrl('main', `c${i}`, 'download'), { headers: asKey });
+        expect(Buffer.from(await response.arrayBuffer()).equals(bytes)).toBe(true);
+      }
+    });
+  });
+
+  describe('view and download', () => {
+    beforeAll(async () => {
+      await s.upload({ bucketId: 'main', fileId: 'big', bytes: big, name: 'données.bin' });
+    });
+
+    it('downloads byte-exact with length, type, entity tag and an attachment name', async () => {
+      const response = await s.get(fileUrl('main', 'big', 'download'), { headers: asKey });
+      expect(response.status).toBe(200);
+      expect(Buffer.from(await response.arrayBuffer()).equals(big)).toBe(true);
+      expect(response.headers.get('content-length')).toBe(String(big.length));
+      expect(response.headers.get('content-type')).toBe('application/octet-stream');
+      expect(response.headers.get('etag')).toBe(`"${md5(big)}"`);
+      expect(response.headers.get('accept-ranges')).toBe('bytes');
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(response.headers.get('content-disposition')).toBe(`attachment; filename="donn_es.bin"; filename*=UTF-8''donn%C3%A9es.bin`);
+    });
+
+    it('answers ranges, conditional requests and HEAD', async () => {
+      const range = await s.get(fileUrl('main', 'big', 'view'), { headers: { ...asKey, range: 'bytes=1000-1999' } });
+      expect(range.status).toBe(206);
+      expect(range.headers.get('content-range')).toBe(`bytes 1000-1999/${big.length}`);
+      expect(Buffer.from(await range.arrayBuffer()).equals(big.subarray(1000, 2000))).toBe(true);
+      const suffix = await s.get(fileUrl('main', 'big', 'download'), { headers: { ...asKey, range: 'bytes=-10' } });
+      expect(Buffer.from(await suffix.arrayBuffer()).equals(big.subarray(big.length - 10))).toBe(true);
+      const unsatisfiable = await s.get(fileUrl('main', 'big', 'view'), { headers: { ...asKey, range: `bytes=${big.length}-` } });
+      expect(unsatisfiable.status).toBe(416);
+      expect(unsatisfiable.headers.get('content-range')).toBe(`bytes */${big.length}`);
+      const cached = await s.get(fileUrl('main', 'big', 'view'), { headers: { ...asKey, 'if-none-match': `"${md5(big)}"` } });
+      expect(cached.status).toBe(304);
+      const head = await s.get(fileUrl('main', 'big', 'view'), { method: 'HEAD', headers: asKey });
+      expect(head.status).toBe(200);
+      expect(head.headers.get('content-length')).toBe(String(big.length));
+      expect((await head.arrayBuffer()).byteLength).toBe(0);
+    });
+
+    it('serves active content viewed under a sandboxing policy, and as text only when it is text', async () => {
+      const html = Buffer.from('<!doctype html><html><script>alert(document.domain)</script></html>');
+      await s.upload({ bucketId: 'main', fileId: 'page', bytes: html, name: 'page.html', type: 'text/html' });
+      const view = await s.get(fileUrl('main', 'page', 'view'), { headers: asKey });
+      expect(view.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      expect(view.headers.get('content-security-policy')).toContain('sandbox');
+      expect(view.headers.get('x-content-type-options')).toBe('nosniff');
+      const svg = Buffer.from('<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"></svg>');
+      const uploaded = await s.upload({ bucketId: 'main', fileId: 'vector', bytes: svg, name: 'v.svg' });
+      expect(uploaded.data.storageCreateFile.mimeType).toBe('image/svg+xml');
+      expect((await s.get(fileUrl('main', 'vector', 'view'), { headers: asKey })).headers.get('content-security-policy')).toContain('sandbox');
+      const text = await s.upload({ bucketId: 'main', fileId: 'notes', bytes: Buffer.from('plain words'), name: 'notes.html', type: 'text/html' });
+      expect(text.data.storageCreateFile.mimeType).toBe('text/plain');
+    });
+
+    it('renders previews of images, and refuses them where transformations are off', async () => {
+      const response = await s.get(`${fileUrl('main', 'picture', 'preview')}?width=20&output=png`, { headers: asKey });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toBe('image/png');
+      const body = Buffer.from(await response.arrayBuffer());
+      expect(body.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
+      expect(await sharp(body).metadata()).toMatchObject({ width: 20, height: 10 });
+      const again = await s.get(`${fileUrl('main', 'picture', 'preview')}?width=20&output=png`, { headers: { ...asKey, 'if-none-match': response.headers.get('etag')! } });
+      expect(again.status).toBe(304);
+      await createBucket('plain', ', transformations: false');
+      await s.upload({ bucketId: 'plain', fileId: 'img', bytes: png, name: 'i.png' });
+      const refused = await s.get(fileUrl('plain', 'img', 'preview'), { headers: asKey });
+      expect(refused.status).toBe(403);
+      expect((await refused.json()).type).toBe('storage_bucket_transformations_disabled');
+    });
+  });
+
+  describe('permissions', () => {
+    beforeAll(async () => {
+      await createBucket('shared', ', fileSecurity: true, permissions: ["create(\\"users\\")"]');
+    });
+
+    it('gives an uploading user read, update and delete on their file, and nobody else anything', async () => {
+      const uploaded = await s.upload({ bucketId: 'shared', fileId: 'alices', bytes: Buffer.from('secret plan'), name: 'plan.txt' }, alice);
+      expect(uploaded.data.storageCreateFile._permissions).toEqual(['read("user:alice")', 'update("user:alice")', 'delete("user:alice")']);
+      expect((await s.get(fileUrl('shared', 'alices', 'view'), { headers: alice })).status).toBe(200);
+      for (const who of [bob, {}]) {
+        const hidden = await s.get(fileUrl('shared', 'alices', 'view'), { headers: who });
+        const missing = await s.get(fileUrl('shared', 'nothing', 'view'), { headers: who });
+        expect(hidden.status).toBe(404);
+        // A forbidden file answers exactly as a missing one.
+        expect(await hidden.json()).toEqual(await missing.json());
+      }
+      expect(errorType(await s.gql('{ storageGetFile(bucketId: "shared", fileId: "alices") { _id } }', {}, bob))).toBe('storage_file_not_found');
+    });
+
+    it('lists only readable files, with a matching total', async () => {
+      await s.upload({ bucketId: 'shared', fileId: 'open', bytes: Buffer.from('hello'), name: 'open.txt', permissions: ['read("users")'] }, bob);
+      const list = (who: Record<string, string>) => s.ok('{ storageListFiles(bucketId: "shared") { total files { _id } } }', {}, who);
+      expect((await list(alice)).storageListFiles).toEqual({ total: 2, files: [{ _id: 'alices' }, { _id: 'open' }] });
+      expect((await list(bob)).storageListFiles).toEqual({ total: 1, files: [{ _id: 'open' }] });
+      expect(errorType(await s.gql('{ storageListFiles(bucketId: "main") { total } }', {}, bob))).toBe('user_unauthorized');
+    });
+
+    it('needs update or delete permission to change a file, and refuses roles the caller lacks', async () => {
+      expect(errorType(await s.gql('mutation { storageUpdateFile(bucketId: "shared", fileId: "open", name: "x") { _id } }', {}, alice))).toBe('user_unauthorized');
+      expect(errorType(await s.gql('mutation { storageDeleteFile(bucketId: "shared", fileId: "alices") { status } }', {}, bob))).toBe('storage_file_not_found');
+      expect(errorType(await s.gql('mutation { storageUpdateFile(bucketId: "shared", fileId: "alices", permissions: ["read(\\"user:bob\\")"]) { _id } }', {}, alice))).toBe('user_unauthorized');
+      const renamed = await s.ok('mutation { storageUpdateFile(bucketId: "shared", fileId: "alices", name: "renamed.txt", permissions: ["read(\\"users\\")", "update(\\"user:alice\\")"]) { name _permissions } }', {}, alice);
+      expect(renamed.storageUpdateFile).toEqual({ name: 'renamed.txt', _permissions: ['read("users")', 'update("user:alice")'] });
+      expect((await s.get(fileUrl('shared', 'alices', 'view'), { headers: bob })).status).toBe(200);
+    });
+
+    it('hides disabled buckets from everyone but API keys', async () => {
+      await createBucket('off', ', permissions: ["read(\\"any\\")"], enabled: false');
+      expect(errorType(await s.gql('{ storageListFiles(bucketId: "off") { total } }', {}, {}))).toBe('storage_bucket_not_found');
+      expect((await s.ok('{ storageListFiles(bucketId: "off") { total } }')).storageListFiles.total).toBe(0);
+    });
+  });
+
+  describe('deletion', () => {
+    it('removes a deleted file\'s bytes, and a deleted bucket\'s files and bytes', async () => {
+      await createBucket('temp');
+      await s.upload({ bucketId: 'temp', fileId: 'one', bytes: randomBytes(100), name: 'one.bin' });
+      await s.upload({ bucketId: 'temp', fileId: 'two', bytes: randomBytes(100), name: 'two.bin' });
+      const before = s.storedFiles().length;
+      await s.ok('mutation { storageDeleteFile(bucketId: "temp", fileId: "one") { status } }');
+      expect(s.storedFiles().length).toBe(before - 1);
+      expect((await s.get(fileUrl('temp', 'one', 'download'), { headers: asKey })).status).toBe(404);
+      await s.ok('mutation { storageDeleteBucket(bucketId: "temp") { status } }');
+      expect(s.storedFiles().length).toBe(before - 2);
+    });
+  });
+});
