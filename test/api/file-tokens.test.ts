@@ -155,4 +155,13 @@ describe.each(PROVIDERS)('file tokens on %s', (provider) => {
     expect(errorType(await s.gql(`{ tokensGet(tokenId: "${created._id}") { _id } }`))).toBe('token_not_found');
     expect((await view('gone', created.secret)).status).toBe(404);
   });
+
+  it('goes with its bucket', async () => {
+    await s.ok('mutation { storageCreateBucket(bucketId: "doomed", name: "doomed") { _id } }');
+    await s.upload({ bucketId: 'doomed', fileId: 'x', bytes: randomBytes(10), name: 'x.bin' });
+    const created = (await s.ok('mutation { tokensCreateFileToken(bucketId: "doomed", fileId: "x") { _id secret } }')).tokensCreateFileToken;
+    await s.ok('mutation { storageDeleteBucket(bucketId: "doomed") { status } }');
+    expect(errorType(await s.gql(`{ tokensGet(tokenId: "${created._id}") { _id } }`))).toBe('token_not_found');
+    expect((await open(`/v1/storage/buckets/doomed/files/x/view?token=${created.secret}`)).status).toBe(404);
+  });
 });

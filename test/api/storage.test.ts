@@ -227,3 +227,23 @@ describe.each(PROVIDERS)('storage on %s', (provider) => {
     });
   });
 });
+
+// Yoga limits request bodies itself (25 MB by default): uploads up to MAX_FILE_BYTES (30 MB by default) must pass it.
+describe('large uploads', () => {
+  let s: StorageGateway;
+  beforeAll(async () => {
+    s = await startStorageGateway('sqlite');
+    await s.ok('mutation { storageCreateBucket(bucketId: "large", name: "large") { _id } }');
+  });
+  afterAll(async () => s?.close());
+
+  it('accepts a file of the default limit, byte-exact, and refuses one byte more', async () => {
+    const bytes = randomBytes(30_000_000);
+    const uploaded = await s.upload({ bucketId: 'large', fileId: 'max', bytes, name: 'max.bin' });
+    expect(uploaded.data?.storageCreateFile.sizeOriginal).toBe(30_000_000);
+    const response = await s.get('/v1/storage/buckets/large/files/max/download', { headers: asKey });
+    expect(md5(Buffer.from(await response.arrayBuffer()))).toBe(md5(bytes));
+    expect(errorType(await s.upload({ bucketId: 'large', fileId: 'over', bytes: randomBytes(30_000_001), name: 'over.bin' }))).toBe('storage_invalid_file_size');
+    expect(s.pendingUploads()).toEqual([]);
+  });
+});
