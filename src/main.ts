@@ -6,6 +6,7 @@ import { openDatabase } from './db/open.ts';
 import { applyMigrations } from './db/migrations/index.ts';
 import { createLogger } from './logger.ts';
 import { createGateway, createHttpServer } from './server.ts';
+import { sweepStoredOrphans } from './storage/files.ts';
 import { clearStaleUploads } from './storage/uploads.ts';
 
 /** `npm start`: migrate, serve, and on SIGTERM/SIGINT drain in-flight requests and close the database. */
@@ -27,8 +28,13 @@ async function main(): Promise<void> {
   if (migrated.applied.length) logger.info('migrations applied', { applied: migrated.applied });
   const db = await openDatabase(config.databaseUrl, config.provider);
   const gateway = createGateway({ config, db, logger, jwtSecret });
-  // Uploads a previous process was receiving when it stopped can never complete.
+  // Uploads a previous process was receiving when it stopped can never complete; bytes it stored or was
+  // deleting without its file row are swept in the background.
   await clearStaleUploads(gateway.services.storage.store.uploadsDir);
+  void sweepStoredOrphans(gateway.services.storage).then(
+    (removed) => removed && logger.warn('removed stored files no file row names (left by an interrupted process)', { removed }),
+    (error: unknown) => logger.error('sweeping orphaned stored files failed', { error: String(error) }),
+  );
   const bootstrapKey = await createBootstrapKey(db.prisma, gateway.services.apiKeys, config.rootApiKey);
   if (bootstrapKey) {
     logger.warn('no API key existed: created one with every scope; it is shown only now, send it as X-Appwrite-Key', { apiKey: bootstrapKey });

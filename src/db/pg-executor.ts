@@ -10,8 +10,9 @@ export class PgExecutor implements SqlExecutor {
     private readonly pool: pg.Pool | null = client as pg.Pool,
   ) {}
 
-  async query(sql: string, params: readonly unknown[] = []): Promise<SqlRow[]> {
-    return (await this.client.query(sql, params as unknown[])).rows as SqlRow[];
+  async query(sql: string, params: readonly unknown[] = [], name?: string): Promise<SqlRow[]> {
+    const values = params as unknown[];
+    return (await this.client.query(name ? { name, text: sql, values } : { text: sql, values })).rows as SqlRow[];
   }
 
   async execute(sql: string, params: readonly unknown[] = []): Promise<number> {

@@ -10,7 +10,11 @@ export type SqlRow = Record<string, unknown>;
  */
 export interface SqlExecutor {
   readonly dialect: Dialect;
-  query(sql: string, params?: readonly unknown[]): Promise<SqlRow[]>;
+  /**
+   * `name` marks a hot statement of fixed text: PostgreSQL then prepares it once per connection and skips
+   * parsing and planning afterwards (SQLite caches every statement anyway).
+   */
+  query(sql: string, params?: readonly unknown[], name?: string): Promise<SqlRow[]>;
   /** Runs a statement and returns the number of rows it changed. */
   execute(sql: string, params?: readonly unknown[]): Promise<number>;
   /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, unlink } from 'node:fs/promises';
+import { mkdir, readdir, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileTypeFromBuffer } from 'file-type';
 
@@ -74,3 +74,37 @@ function decodeText(head: Buffer): string | null {
 /** Types a browser would execute script in when opened from the gateway's origin. */
 const ACTIVE_TYPES = new Set(['text/html', 'application/xhtml+xml', 'image/svg+xml', 'application/xml', 'text/xml', 'text/javascript', 'application/javascript']);
 export const isActiveContent = (mimeType: string): boolean => ACTIVE_TYPES.has(mimeType);
+
+/** A stored file untouched for this long and named by no file row is an orphan (see sweepOrphans). */
+const ORPHAN_AFTER_MS = 60 * 60 * 1000;
+/** File paths checked against the database per query. */
+const SWEEP_BATCH = 500;
+
+/**
+ * Deletes stored bytes that no file row names: what a process stopped between writing a file's bytes and its
+ * row (or between deleting a row and its bytes) left behind. Only files older than an hour are considered, so
+ * an upload in flight in any instance (its bytes are renamed into place just before its row is written) is
+ * never touched. `isReferenced` answers which of the given paths a file row names. Returns how many it removed.
+ */
+export async function sweepOrphans(store: FileStore, isReferenced: (paths: string[]) => Promise<Set<string>>, now = Date.now()): Promise<number> {
+  const candidates: string[] = [];
+  for (const directory of await readdir(store.root).catch(() => [] as string[])) {
+    if (!/^[0-9a-f]{2}$/.test(directory)) continue;
+    for (const name of await readdir(join(store.root, directory)).catch(() => [] as string[])) {
+      const relative = `${directory}/${name}`;
+      if (!STORED_PATH.test(relative)) continue;
+      const modified = await stat(store.absolute(relative)).then((s) => s.mtimeMs, () => now);
+      if (modified <= now - ORPHAN_AFTER_MS) candidates.push(relative);
+    }
+  }
+  let removed = 0;
+  for (let start = 0; start < candidates.length; start += SWEEP_BATCH) {
+    const batch = candidates.slice(start, start + SWEEP_BATCH);
+    const referenced = await isReferenced(batch);
+    for (const path of batch.filter((candidate) => !referenced.has(candidate))) {
+      await store.remove(path);
+      removed++;
+    }
+  }
+  return removed;
+}

@@ -10,9 +10,9 @@ import { resolveId, validateId } from '../validation/ids.ts';
 import { invalidParam } from '../validation/params.ts';
 import { checkString } from '../validation/values.ts';
 import { bucketGrants, fileGrants, readableFilesWhere } from './access.ts';
-import { requireBucket, type BucketRecord } from './buckets.ts';
-import type { StorageContext } from './context.ts';
-import { detectMimeType } from './file-store.ts';
+import { bucketNotFound, requireBucket, type BucketRecord } from './buckets.ts';
+import type { StorageContext, StorageServices } from './context.ts';
+import { detectMimeType, sweepOrphans } from './file-store.ts';
 import type { UploadedFile } from './uploads.ts';
 
 /** A file as the API answers it. */
@@ -110,7 +110,10 @@ export async function createFile(
     return toFileRecord(bucket, row);
   } catch (error) {
     await ctx.store.remove(storagePath);
-    if ((error as { code?: string }).code === 'P2002') throw new AppwriteError('storage_file_already_exists', 'A storage file with the requested ID already exists.');
+    const code = (error as { code?: string }).code;
+    if (code === 'P2002') throw new AppwriteError('storage_file_already_exists', 'A storage file with the requested ID already exists.');
+    // The bucket was deleted while the file arrived.
+    if (code === 'P2003' || code === 'P2025') throw bucketNotFound();
     throw error;
   }
 }
@@ -172,3 +175,10 @@ export async function deleteFile(ctx: StorageContext, bucketId: string, fileId: 
   await ctx.db.prisma.file.delete({ where: { sequence: file.sequence } });
   await ctx.store.remove(file.storagePath);
 }
+
+/** Removes stored bytes no file row names (see sweepOrphans); returns how many. */
+export const sweepStoredOrphans = (services: StorageServices): Promise<number> =>
+  sweepOrphans(services.store, async (paths) => {
+    const rows = await services.db.prisma.file.findMany({ where: { storagePath: { in: paths } }, select: { storagePath: true } });
+    return new Set(rows.map((row) => row.storagePath));
+  });

@@ -152,7 +152,7 @@ export async function fileOpenedByToken(services: StorageServices, jwt: string, 
   const claims = readFileToken(services.tokenKey, jwt, now);
   if (!claims || !isValidId(claims.tokenId)) return null;
   const sql = services.db.sql;
-  const [row] = await sql.query(TOKEN_FILE_SQL(placeholder(sql.dialect, 1)), [claims.tokenId]);
+  const [row] = await sql.query(TOKEN_FILE_SQL(placeholder(sql.dialect, 1)), [claims.tokenId], 'file_token_lookup');
   if (!row || !secretMatches(claims.secret, String(row['secret']))) return null;
   const expire = row['expire'] as string | null;
   if (expire !== null && Date.parse(expire) <= now) return null;

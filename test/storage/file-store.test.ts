@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
-import { detectMimeType, FileStore, isActiveContent } from '../../src/storage/file-store.ts';
+import { detectMimeType, FileStore, isActiveContent, sweepOrphans } from '../../src/storage/file-store.ts';
 
 describe('detectMimeType', () => {
   it('recognises binary formats by their signatures, whatever the name or declared type', async () => {
@@ -58,5 +58,31 @@ describe('FileStore', () => {
     for (const path of ['../etc/passwd', '/etc/passwd', 'ab/../../x', 'AB/0123456789abcdef0123456789abcdef', '']) {
       expect(() => store.absolute(path)).toThrow(/not a stored file path/);
     }
+  });
+
+  it('sweeps bytes no file row names once they are an hour old, and nothing else', async () => {
+    const hourAgo = new Date(Date.now() - 3600_001);
+    const make = async (old: boolean) => {
+      const path = await store.allocate();
+      writeFileSync(store.absolute(path), 'x');
+      if (old) utimesSync(store.absolute(path), hourAgo, hourAgo);
+      return path;
+    };
+    const referenced = await make(true);
+    const orphan = await make(true);
+    const recent = await make(false);
+    mkdirSync(join(root, 'ab'), { recursive: true });
+    const foreign = join(root, 'ab', 'README');
+    writeFileSync(foreign, 'not ours');
+    utimesSync(foreign, hourAgo, hourAgo);
+    const asked: string[] = [];
+    const removed = await sweepOrphans(store, async (paths) => {
+      asked.push(...paths);
+      return new Set(paths.filter((path) => path === referenced));
+    });
+    expect(removed).toBe(1);
+    expect(asked.sort()).toEqual([referenced, orphan].sort());
+    expect([referenced, orphan, recent].map((path) => existsSync(store.absolute(path)))).toEqual([true, false, true]);
+    expect(existsSync(foreign)).toBe(true);
   });
 });
