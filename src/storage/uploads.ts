@@ -307,11 +307,12 @@ export function uploadPlugin(options: UploadOptions): Plugin {
       // Yoga may hand the parser a wrapped request (its body size limit): the files stay keyed by the original.
       setRequestParser((parsed) => parseMultipart(parsed, files, options));
     },
-    async onResponse({ request }) {
+    // Not async: most responses carry no upload, and Yoga then has no promise to wait for.
+    onResponse({ request }) {
       const files = filesOf.get(request);
       if (!files) return;
       filesOf.delete(request);
-      await files.removeAll();
+      return files.removeAll();
     },
   };
 }
