@@ -6,6 +6,7 @@ import { ApiKeyStore } from './auth/api-keys.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/open.ts';
 import { appwriteRequestPlugin } from './http/appwrite-request-plugin.ts';
+import { bodyLimitPlugin } from './http/body-limit-plugin.ts';
 import { resolveCaller } from './http/caller-resolver.ts';
 import { matchFileRoute, serveFileRoute, type FileRouteDeps } from './http/file-routes.ts';
 import { InMemoryAttemptCounter, LOGIN_ATTEMPTS } from './identity/attempt-limiter.ts';
@@ -18,7 +19,7 @@ import type { GatewayContext, Services } from './schema/context.ts';
 import { buildSchema } from './schema/schema.ts';
 import type { StorageServices } from './storage/context.ts';
 import { FileStore } from './storage/file-store.ts';
-import { uploadPlugin } from './storage/uploads.ts';
+import { isMultipart, uploadPlugin } from './storage/uploads.ts';
 import { fileTokenKey } from './tokens/token-jwt.ts';
 
 /** Files one multipart request may carry. */
@@ -156,8 +157,8 @@ export function createGateway({ config, db, logger, now = Date.now, jwtSecret }:
     landingPage: false,
     // Our plugin enforces Appwrite's batch limit with Appwrite's error; Yoga's own check must not fire first.
     batching: { limit: Number.MAX_SAFE_INTEGER },
-    // Yoga's own body limit (25 MB by default) counts streamed uploads too: room for the largest file allowed.
-    maxRequestBodySize: Math.max(config.maxBodyBytes, config.maxFileBytes + MULTIPART_FORM_ALLOWANCE),
+    // Replaced by bodyLimitPlugin, which leaves multipart uploads to the upload plugin.
+    maxRequestBodySize: false,
     logging: {
       debug: (...args) => logger.debug(String(args[0])),
       info: (...args) => logger.info(String(args[0])),
@@ -174,6 +175,7 @@ export function createGateway({ config, db, logger, now = Date.now, jwtSecret }:
     },
     plugins: [
       uploadPlugin({ tempDir: services.storage.store.uploadsDir, maxFileBytes: config.maxFileBytes, maxFiles: MAX_UPLOADS_PER_REQUEST }),
+      bodyLimitPlugin(config.maxBodyBytes, isMultipart),
       appwriteRequestPlugin(),
       responseHeadersPlugin(responseHeadersOf),
     ],

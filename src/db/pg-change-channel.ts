@@ -54,16 +54,24 @@ export async function openPgChangeChannel(url: string, pool: pg.Pool): Promise<C
       if (message.channel === CHANNEL && message.payload !== undefined) deliver(message.payload);
     });
     next.on('error', () => {
-      // The connection is gone: whatever is published until we listen again is missed.
       void next.end().catch(() => undefined);
-      if (client === next) client = null;
+      // Before LISTEN succeeded, the failed connect() retries (one retry chain only).
+      if (client !== next) return;
+      // The connection is gone: whatever is published until we listen again is missed.
+      client = null;
       if (closed) return;
       reportLost();
       reconnectLater();
     });
-    await next.connect();
-    await next.query(`LISTEN ${CHANNEL}`);
-    client = next;
+    try {
+      await next.connect();
+      await next.query(`LISTEN ${CHANNEL}`);
+    } catch (error) {
+      await next.end().catch(() => undefined);
+      throw error;
+    }
+    if (closed) await next.end().catch(() => undefined);
+    else client = next;
   }
 
   await connect();

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { requireScope } from '../auth/api-keys.ts';
@@ -137,15 +137,20 @@ async function sendBytes(req: IncomingMessage, res: ServerResponse, kind: 'view'
     res.writeHead(416, { ...commonHeaders(file), 'content-range': `bytes */${file.sizeOriginal}` }).end();
     return;
   }
+  // Opened before any header goes out: a file deleted meanwhile is a clean 404, not a reset connection.
+  const handle = await open(storage.store.absolute(file.storagePath), 'r').catch((error: NodeJS.ErrnoException) => {
+    throw error.code === 'ENOENT' ? fileNotFound() : error;
+  });
   const length = answer.end - answer.start + 1;
   if (answer.status === 206) headers['content-range'] = `bytes ${answer.start}-${answer.end}/${file.sizeOriginal}`;
   headers['content-length'] = length;
   res.writeHead(answer.status, headers);
   if (req.method === 'HEAD' || length === 0) {
+    await handle.close();
     res.end();
     return;
   }
-  await pipeline(createReadStream(storage.store.absolute(file.storagePath), { start: answer.start, end: answer.end }), res);
+  await pipeline(handle.createReadStream({ start: answer.start, end: answer.end }), res);
 }
 
 async function sendPreview(req: IncomingMessage, res: ServerResponse, url: URL, file: TokenFile, storage: StorageServices): Promise<void> {

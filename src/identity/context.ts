@@ -12,5 +12,5 @@ export interface IdentityContext {
  * the user there, so it counts from the next request.
  */
 export interface IdentityWriteContext extends IdentityContext {
-  cache: Pick<IdentityCache, 'invalidateUser' | 'invalidateAllUsers'>;
+  cache: Pick<IdentityCache, 'invalidateUser' | 'invalidateAllUsers' | 'invalidateSession'>;
 }

@@ -98,8 +98,14 @@ export const getUser = async (context: IdentityContext, userId: string): Promise
 /** Sessions and memberships go with the user: the foreign keys cascade, within the one DELETE statement. */
 export async function deleteUser(context: IdentityWriteContext, userId: string): Promise<void> {
   const row = await requireUserRow(context, userId);
-  await context.db.prisma.user.delete({ where: { sequence: row.sequence } });
+  const deleted = await context.db.prisma.$transaction(async (tx) => {
+    const sessions = await tx.session.findMany({ where: { userSequence: row.sequence }, select: { id: true, secretHash: true } });
+    await tx.user.delete({ where: { sequence: row.sequence } });
+    return sessions;
+  });
   await context.cache.invalidateUser(userId);
+  // Cached sessions name the user by ID: a user re-created with the same ID must not inherit them.
+  for (const session of deleted) await context.cache.invalidateSession(session);
 }
 
 async function updateUser(context: IdentityWriteContext, userId: string, data: Partial<Pick<User, 'status' | 'emailVerification' | 'labels'>>): Promise<UserRecord> {

@@ -42,7 +42,7 @@ export function addStorageSchema(builder: Builder, { Status }: { Status: StatusR
       encryption: t.exposeBoolean('encryption', { description: 'Always false.' }),
       antivirus: t.exposeBoolean('antivirus', { description: 'Always false.' }),
       transformations: t.exposeBoolean('transformations', { description: 'Whether image previews are allowed.' }),
-      totalSize: t.int({ description: 'Total size of the bucket\'s files in bytes.', resolve: (b) => b.totalSize }),
+      totalSize: t.field({ type: 'Int64', description: 'Total size of the bucket\'s files in bytes (beyond 2 GiB: not a 32-bit Int).', resolve: (b) => BigInt(b.totalSize) }),
     }),
   });
 

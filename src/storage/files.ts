@@ -121,16 +121,14 @@ export async function createFile(
 export async function listFiles(ctx: StorageContext, bucketId: string, queries: readonly string[] | null | undefined, search: string | null | undefined, maxLimit?: number) {
   const bucket = await requireBucket(ctx, bucketId);
   const args = metadataListArgs(queries, FIELDS, maxLimit);
-  const scope = {
-    bucketSequence: bucket.sequence,
-    ...readableFilesWhere(bucket, ctx.caller),
-    ...(search ? { OR: [{ name: { contains: search } }, { id: { contains: search } }] } : {}),
-  };
+  const readable = readableFilesWhere(bucket, ctx.caller);
+  const scope = { bucketSequence: bucket.sequence, ...readable, ...(search ? { OR: [{ name: { contains: search } }, { id: { contains: search } }] } : {}) };
   const prisma = ctx.db.prisma;
   const { rows, count } = await runMetadataList<FileRow>(args, scope, {
     find: (q) => prisma.file.findMany(q),
     count: (q) => prisma.file.count(q),
-    sequenceOf: async (id) => (await prisma.file.findUnique({ where: { bucketSequence_id: { bucketSequence: bucket.sequence, id } }, select: { sequence: true } }))?.sequence ?? null,
+    // A cursor the caller may not read is "not found", exactly as a missing one.
+    sequenceOf: async (id) => (await prisma.file.findFirst({ where: { bucketSequence: bucket.sequence, id, ...readable }, select: { sequence: true } }))?.sequence ?? null,
   });
   return { rows: rows.map((row) => toFileRecord(bucket, row)), count };
 }

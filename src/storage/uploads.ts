@@ -7,7 +7,7 @@
 // multipart requests instead: each file goes to a temporary file as it arrives; resolvers get an UploadedFile.
 import busboy, { type Busboy, type FileInfo } from 'busboy';
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -72,6 +72,7 @@ export class UploadedFile {
   readonly head: Buffer;
   readonly #path: string;
   readonly #files: RequestFiles;
+  #moved = false;
 
   constructor(info: FileInfo, content: { size: number; md5: string; head: Buffer }, path: string, files: RequestFiles) {
     this.name = info.filename ?? '';
@@ -83,10 +84,18 @@ export class UploadedFile {
     this.#files = files;
   }
 
-  /** Moves the temporary file to `destination` (same filesystem: rename); afterwards it is no longer cleaned up. */
+  /**
+   * Moves the temporary file to `destination` (same filesystem: rename); afterwards it is no longer cleaned up.
+   * A file can be stored once: a request using one upload for two files is refused.
+   */
   async moveTo(destination: string): Promise<void> {
+    if (this.#moved) throw new AppwriteError('storage_invalid_file', 'An uploaded file can be stored once: send one file part per file.');
+    this.#moved = true;
     await rename(this.#path, destination);
     this.#files.release(this.#path);
+    // Renaming keeps the upload's modification time; stored files are judged by age when swept for orphans.
+    const now = new Date();
+    await utimes(destination, now, now);
   }
 }
 
@@ -291,8 +300,9 @@ function parseMultipart(request: Request, files: RequestFiles, options: UploadOp
   });
 }
 
-function isMultipart(request: Request): boolean {
-  const mediaType = request.headers.get('content-type')?.split(';', 1)[0]?.trim().toLowerCase();
+/** As Yoga reads the type (the first of a comma-separated list), so no multipart request reaches its in-memory parser. */
+export function isMultipart(request: Request): boolean {
+  const mediaType = request.headers.get('content-type')?.split(',', 1)[0]?.split(';', 1)[0]?.trim().toLowerCase();
   return request.method === 'POST' && mediaType === 'multipart/form-data';
 }
 
@@ -304,7 +314,7 @@ export function uploadPlugin(options: UploadOptions): Plugin {
       if (!isMultipart(request)) return;
       const files = new RequestFiles(options.tempDir);
       filesOf.set(request, files);
-      // Yoga may hand the parser a wrapped request (its body size limit): the files stay keyed by the original.
+      // Yoga may hand the parser a wrapped request: the files stay keyed by the original.
       setRequestParser((parsed) => parseMultipart(parsed, files, options));
     },
     // Not async: most responses carry no upload, and Yoga then has no promise to wait for.

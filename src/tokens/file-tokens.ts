@@ -159,7 +159,8 @@ export async function fileOpenedByToken(services: StorageServices, jwt: string, 
   if (row['fileId'] !== fileId || row['bucketId'] !== bucketId || !isTrue(row['enabled'])) return null;
   const accessedAt = row['accessedAt'] as string | null;
   if (accessedAt === null || Date.parse(accessedAt) <= now - ACCESS_RECORD_INTERVAL_MS) {
-    await services.db.prisma.fileToken.update({ where: { sequence: Number(row['tokenSequence']) }, data: { accessedAt: nowIso(() => now) } });
+    // updateMany: a token deleted since the read above is no error here (the next use finds it gone).
+    await services.db.prisma.fileToken.updateMany({ where: { sequence: Number(row['tokenSequence']) }, data: { accessedAt: nowIso(() => now) } });
   }
   return {
     storagePath: String(row['storagePath']),

@@ -18,6 +18,8 @@ export interface FileTokenClaims {
 /** As long as a token may live: its stored `expire` is what ends it. */
 const JWT_LIFETIME_SECONDS = 100 * 365 * 24 * 3600;
 
+const CLOCK_SKEW_SECONDS = 300;
+
 export const fileTokenKey = (jwtSecret: string): string => createHmac('sha256', jwtSecret).update('file tokens').digest('base64url');
 
 /** Deterministic for a token: issued "at" its creation time, so every read of the token answers the same JWT. */
@@ -26,7 +28,8 @@ export const signFileToken = (key: string, claims: FileTokenClaims, createdAtMs:
 
 /** The claims of a well-formed token signed with `key`, else null. */
 export function readFileToken(key: string, jwt: string, now: number): FileTokenClaims | null {
-  const result = verifyJwt<FileTokenClaims>(jwt, key, { now });
+  // Leeway for instances whose clocks differ: the JWT is "issued" at the token's creation on another instance.
+  const result = verifyJwt<FileTokenClaims>(jwt, key, { now, leewaySeconds: CLOCK_SKEW_SECONDS });
   if (!result.ok) return null;
   const { tokenId, secret } = result.claims;
   return typeof tokenId === 'string' && typeof secret === 'string' ? { tokenId, secret } : null;

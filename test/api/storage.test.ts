@@ -85,6 +85,18 @@ describe.each(PROVIDERS)('storage on %s', (provider) => {
       expect(s.pendingUploads()).toEqual([]);
     });
 
+    it('refuses storing one uploaded file twice (one part mapped to two files)', async () => {
+      const form = new FormData();
+      const query = 'mutation($f: InputFile!) { a: storageCreateFile(bucketId: "main", fileId: "once", file: $f) { _id } b: storageCreateFile(bucketId: "main", fileId: "twice-over", file: $f) { _id } }';
+      form.set('operations', JSON.stringify({ query, variables: { f: null } }));
+      form.set('map', JSON.stringify({ 0: ['variables.f'] }));
+      form.set('0', new Blob([new Uint8Array(randomBytes(10))]), 'x.bin');
+      const body = await (await fetch(`${s.url}/v1/graphql`, { method: 'POST', headers: asKey, body: form })).json();
+      expect(body.data.a).toEqual({ _id: 'once' });
+      expect(body.errors[0].extensions.type).toBe('storage_invalid_file');
+      expect(s.pendingUploads()).toEqual([]);
+    });
+
     it('refuses a taken file ID without keeping the second upload', async () => {
       await s.upload({ bucketId: 'main', fileId: 'twice', bytes: randomBytes(10), name: 'a.bin' });
       const before = s.storedFiles();
@@ -194,6 +206,10 @@ describe.each(PROVIDERS)('storage on %s', (provider) => {
       const list = (who: Record<string, string>) => s.ok('{ storageListFiles(bucketId: "shared") { total files { _id } } }', {}, who);
       expect((await list(alice)).storageListFiles).toEqual({ total: 2, files: [{ _id: 'alices' }, { _id: 'open' }] });
       expect((await list(bob)).storageListFiles).toEqual({ total: 1, files: [{ _id: 'open' }] });
+      // A cursor on a file the caller may not read is "not found", exactly as a missing one.
+      const after = (id: string) => s.gql(`query($q: [String!]) { storageListFiles(bucketId: "shared", queries: $q) { total } }`, { q: [JSON.stringify({ method: 'cursorAfter', values: [id] })] }, bob);
+      expect(errorType(await after('alices'))).toBe('general_cursor_not_found');
+      expect(errorType(await after('nothing'))).toBe('general_cursor_not_found');
       expect(errorType(await s.gql('{ storageListFiles(bucketId: "main") { total } }', {}, bob))).toBe('user_unauthorized');
     });
 
@@ -244,6 +260,44 @@ describe('large uploads', () => {
     const response = await s.get('/v1/storage/buckets/large/files/max/download', { headers: asKey });
     expect(md5(Buffer.from(await response.arrayBuffer()))).toBe(md5(bytes));
     expect(errorType(await s.upload({ bucketId: 'large', fileId: 'over', bytes: randomBytes(30_000_001), name: 'over.bin' }))).toBe('storage_invalid_file_size');
+    expect(s.pendingUploads()).toEqual([]);
+  });
+});
+
+describe('request bodies', () => {
+  let s: StorageGateway;
+  beforeAll(async () => {
+    s = await startStorageGateway('sqlite', { MAX_BODY_BYTES: '4096' });
+    await s.ok('mutation { storageCreateBucket(bucketId: "b", name: "b") { _id } }');
+  });
+  afterAll(async () => s?.close());
+
+  it('cuts off a chunked JSON body past MAX_BODY_BYTES, which no Content-Length announced', async () => {
+    const padding = 'x'.repeat(8192);
+    const stream = new ReadableStream({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode(JSON.stringify({ query: '{ storageListBuckets { total } }', variables: { padding } })));
+        controller.close();
+      },
+    });
+    const response = await fetch(`${s.url}/v1/graphql`, { method: 'POST', headers: { ...asKey, 'content-type': 'application/json' }, body: stream, duplex: 'half' } as RequestInit);
+    expect(response.status).toBe(413);
+  });
+
+  it('still takes uploads far larger than MAX_BODY_BYTES; odd multipart types never reach an in-memory parser', async () => {
+    const bytes = randomBytes(100_000);
+    expect((await s.upload({ bucketId: 'b', fileId: 'big', bytes, name: 'big.bin' })).data.storageCreateFile.sizeOriginal).toBe(100_000);
+    // Yoga reads the first of a comma-separated type list as multipart: such a request is the upload parser's to
+    // refuse (it is not valid multipart), not Yoga's buffering one's to accept.
+    const form = new FormData();
+    form.set('operations', JSON.stringify({ query: 'mutation($f: InputFile!) { storageCreateFile(bucketId: "b", fileId: "odd", file: $f) { _id } }', variables: { f: null } }));
+    form.set('map', JSON.stringify({ 0: ['variables.f'] }));
+    form.set('0', new Blob([new Uint8Array(bytes)]), 'o.bin');
+    const encoded = new Request('http://encoder', { method: 'POST', body: form });
+    const type = encoded.headers.get('content-type')!.replace('multipart/form-data;', 'multipart/form-data,text/plain;');
+    const response = await fetch(`${s.url}/v1/graphql`, { method: 'POST', headers: { ...asKey, 'content-type': type }, body: await encoded.arrayBuffer() });
+    expect(response.status).toBe(400);
+    expect((await response.json()).errors[0].extensions.type).toBe('general_argument_invalid');
     expect(s.pendingUploads()).toEqual([]);
   });
 });

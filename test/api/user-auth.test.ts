@@ -93,6 +93,10 @@ describe.each(PROVIDERS)('who is calling, on %s', (provider) => {
     await t.ok('mutation { usersDelete(userId: "bob") { status } }', {}, asKey);
     expect(await t.errorType(ME, {}, { 'x-appwrite-jwt': jwt })).toBe('user_jwt_invalid');
     expect(await t.errorType(ME, {}, bob.session)).toBe('general_unauthorized_scope');
+    // A new user with the same ID inherits nothing of the deleted one's sessions.
+    await t.ok('mutation { usersCreate(userId: "bob", email: "bob2@example.com", password: "another password") { _id } }', {}, asKey);
+    expect(await t.errorType(ME, {}, { 'x-appwrite-jwt': jwt })).toBe('user_jwt_invalid');
+    expect(await t.errorType(ME, {}, bob.session)).toBe('general_unauthorized_scope');
   });
 
   it('gives a user-created document read, update and delete for its creator only', async () => {
