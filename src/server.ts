@@ -210,7 +210,15 @@ export function createHttpServer(gateway: Gateway, config: Config): Server {
       res.end(JSON.stringify({ message: `Request body too large: the limit is ${limit} bytes`, type: 'general_argument_invalid', code: 413 }));
       return;
     }
-    const url = new URL(req.url ?? '/', 'http://gateway');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://gateway');
+    } catch {
+      // A request target no URL parser accepts: answered here, never thrown out of the request handler.
+      res.writeHead(400, { 'content-type': 'application/json', connection: 'close' });
+      res.end(JSON.stringify({ message: 'Invalid request URL', type: 'general_argument_invalid', code: 400 }));
+      return;
+    }
     const fileRoute = matchFileRoute(url.pathname);
     if (fileRoute) {
       void serveFileRoute(req, res, url, fileRoute, gateway.fileRoutes);

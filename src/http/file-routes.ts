@@ -83,6 +83,8 @@ export async function serveFileRoute(req: IncomingMessage, res: ServerResponse, 
       sendError(res, Number(error.extensions['code'] ?? 400), error);
       return;
     }
+    // A client that goes away mid-download is no failure of ours.
+    if ((error as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE') return;
     deps.logger.error('file route failed', { error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
     if (!res.headersSent) sendError(res, 500, new AppwriteError('general_server_error', 'Server Error'));
     else res.destroy();

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { connect } from 'node:net';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROVIDERS, warnIfPostgresSkipped } from '../support/providers.ts';
@@ -299,5 +300,16 @@ describe('request bodies', () => {
     expect(response.status).toBe(400);
     expect((await response.json()).errors[0].extensions.type).toBe('general_argument_invalid');
     expect(s.pendingUploads()).toEqual([]);
+  });
+
+  it('answers a request target no URL parser accepts with 400, and keeps serving', async () => {
+    const answer = await new Promise<string>((resolve) => {
+      const socket = connect(Number(new URL(s.url).port), '127.0.0.1', () => socket.write('GET http://[bad HTTP/1.1\r\nHost: x\r\n\r\n'));
+      let data = '';
+      socket.on('data', (chunk) => (data += chunk));
+      socket.on('close', () => resolve(data));
+    });
+    expect(answer.split('\r\n')[0]).toBe('HTTP/1.1 400 Bad Request');
+    expect((await s.get('/v1/health')).status).toBe(200);
   });
 });
