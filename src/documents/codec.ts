@@ -31,6 +31,9 @@ export function encodeValue(dialect: Dialect, attribute: Typed, value: unknown):
   return attribute.array ? toJson(value) : encodeScalar(dialect, attribute.type, value);
 }
 
+/** A boolean as either driver returns it: SQLite 0/1 (bigint with safe integers), PostgreSQL true/false or 't'. */
+export const decodeBoolean = (raw: unknown): boolean => raw === true || raw === 1 || raw === 1n || raw === 't';
+
 function decodeScalar(type: Typed['type'], raw: unknown): unknown {
   if (raw === null || raw === undefined) return null;
   switch (type) {
@@ -39,7 +42,7 @@ function decodeScalar(type: Typed['type'], raw: unknown): unknown {
     case 'double':
       return Number(raw);
     case 'boolean':
-      return raw === true || raw === 1 || raw === 1n || raw === 't';
+      return decodeBoolean(raw);
     default:
       return raw;
   }

@@ -20,7 +20,7 @@ export interface ConditionalHeaders {
 
 /** `end` is inclusive, as in Content-Range; an empty file answers 200 with end -1. */
 export function answerFor(size: number, etag: string, headers: ConditionalHeaders): FileAnswer {
-  if (headers.ifNoneMatch && matchesAny(headers.ifNoneMatch, etag)) return { status: 304 };
+  if (headers.ifNoneMatch && ifNoneMatchHits(headers.ifNoneMatch, etag)) return { status: 304 };
   const whole = { status: 200 as const, start: 0 as const, end: size - 1 };
   if (!headers.range) return whole;
   // A Range conditioned on another version of the file: send the whole current file instead.
@@ -32,7 +32,7 @@ export function answerFor(size: number, etag: string, headers: ConditionalHeader
 }
 
 /** If-None-Match: `*` or a list of entity tags, compared weakly (a W/ prefix is ignored). */
-function matchesAny(header: string, etag: string): boolean {
+export function ifNoneMatchHits(header: string, etag: string): boolean {
   if (header.trim() === '*') return true;
   const bare = etag.replace(/^W\//, '');
   return header.split(',').some((candidate) => candidate.trim().replace(/^W\//, '') === bare);

@@ -11,7 +11,7 @@ import { isActiveContent } from '../storage/file-store.ts';
 import { fileNotFound, requireFile } from '../storage/files.ts';
 import { parsePreviewOptions, renderPreview } from '../storage/preview.ts';
 import { fileOpenedByToken, type TokenFile } from '../tokens/file-tokens.ts';
-import { answerFor } from './byte-ranges.ts';
+import { answerFor, ifNoneMatchHits } from './byte-ranges.ts';
 
 /**
  * `GET|HEAD /v1/storage/buckets/{bucketId}/files/{fileId}/view|download|preview`, on node:http directly so
@@ -75,7 +75,7 @@ export async function serveFileRoute(req: IncomingMessage, res: ServerResponse, 
       sendError(res, 405, new AppwriteError('general_argument_invalid', 'Only GET and HEAD are allowed here.'), { allow: 'GET, HEAD' });
       return;
     }
-    const file = await openFile(url, route, deps, toHeaders(req));
+    const file = await openFile(req, url, route, deps);
     if (route.kind === 'preview') await sendPreview(req, res, url, file, deps.storage);
     else await sendBytes(req, res, route.kind, file, deps.storage);
   } catch (error) {
@@ -92,14 +92,14 @@ export async function serveFileRoute(req: IncomingMessage, res: ServerResponse, 
 }
 
 /** The file the token opens, or, without a token, the one the caller may read. */
-async function openFile(url: URL, route: FileRoute, deps: FileRouteDeps, headers: Headers): Promise<TokenFile> {
+async function openFile(req: IncomingMessage, url: URL, route: FileRoute, deps: FileRouteDeps): Promise<TokenFile> {
   const token = url.searchParams.get('token');
   if (token) {
     const opened = await fileOpenedByToken(deps.storage, token, route.bucketId, route.fileId);
     if (!opened) throw fileNotFound();
     return opened;
   }
-  const caller = await deps.resolveCaller(headers);
+  const caller = await deps.resolveCaller(toHeaders(req));
   requireScope(caller, 'files.read');
   const { bucket, file } = await requireFile({ ...deps.storage, caller }, route.bucketId, route.fileId, 'read');
   return { ...file, transformations: bucket.transformations };
@@ -160,7 +160,8 @@ async function sendPreview(req: IncomingMessage, res: ServerResponse, url: URL, 
   const options = parsePreviewOptions(url.searchParams);
   // The same file and options always render the same image: a client holding it need not wait for a render.
   const etag = `"${createHash('sha256').update(`${file.signature}:${JSON.stringify(options)}`).digest('base64url').slice(0, 27)}"`;
-  if (answerFor(0, etag, { ifNoneMatch: req.headers['if-none-match'] }).status === 304) {
+  const ifNoneMatch = req.headers['if-none-match'];
+  if (ifNoneMatch && ifNoneMatchHits(ifNoneMatch, etag)) {
     res.writeHead(304, { etag, 'cache-control': 'private, no-cache' }).end();
     return;
   }

@@ -2,13 +2,11 @@ import type { Caller } from '../auth/caller.ts';
 import { AppwriteError } from '../errors/appwrite-error.ts';
 import type { SqlParams } from '../db/dialect.ts';
 import { grantedCondition } from '../documents/permission-rows.ts';
-import { grants, type Action, type Permission, parsePermissions, DOCUMENT_ACTIONS } from './permission.ts';
+import { containerGrants, itemGrants, listReaderRoles } from './access.ts';
+import { type Action, type Permission, parsePermissions, DOCUMENT_ACTIONS } from './permission.ts';
 import { ungrantableRoles } from './roles.ts';
 
-/**
- * Appwrite's rules for who may do what to a collection's documents. API keys pass (their scopes were checked
- * before). Others pass through the collection's permissions, or, with document security on, the document's.
- */
+/** A collection's documents under Appwrite's access rule (see access.ts). */
 
 export interface AccessTarget {
   /** The collection's own permissions. */
@@ -17,17 +15,11 @@ export interface AccessTarget {
   collectionSequence: number;
 }
 
-export function collectionGrants(target: AccessTarget, action: Action, caller: Caller): boolean {
-  return caller.kind === 'key' || grants(target.permissions, action, caller.roles);
-}
+export const collectionGrants = (target: AccessTarget, action: Action, caller: Caller): boolean => containerGrants(target.permissions, action, caller);
 
 /** Whether the caller may `action` this stored document (its `_permissions` JSON). */
-export function documentGrants(target: AccessTarget, action: Action, caller: Caller, documentPermissions: string): boolean {
-  if (collectionGrants(target, action, caller)) return true;
-  if (!target.documentSecurity || caller.kind === 'key') return false;
-  const stored = parsePermissions(JSON.parse(documentPermissions) as string[], DOCUMENT_ACTIONS);
-  return grants(stored, action, caller.roles);
-}
+export const documentGrants = (target: AccessTarget, action: Action, caller: Caller, documentPermissions: string): boolean =>
+  itemGrants(target.permissions, target.documentSecurity, () => parsePermissions(JSON.parse(documentPermissions) as string[], DOCUMENT_ACTIONS), action, caller);
 
 /** How a list is restricted to the documents a caller may read. */
 export interface ReadCheck {
@@ -41,11 +33,8 @@ export interface ReadCheck {
  * documents' permission rows when only document security can grant reads; refuses when neither can.
  */
 export function readCheck(target: AccessTarget, caller: Caller): ReadCheck | null {
-  if (collectionGrants(target, 'read', caller)) return null;
-  if (caller.kind === 'key' || !target.documentSecurity) {
-    throw new AppwriteError('user_unauthorized', 'The current user is not authorized to perform the requested action.');
-  }
-  return { where: grantedCondition(target.collectionSequence, 'read', caller.roles), roles: caller.roles };
+  const roles = listReaderRoles(target.permissions, target.documentSecurity, caller);
+  return roles && { where: grantedCondition(target.collectionSequence, 'read', roles), roles };
 }
 
 /** A non-key caller may only grant roles it holds itself (Appwrite's rule). */

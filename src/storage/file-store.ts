@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, stat, unlink } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileTypeFromBuffer } from 'file-type';
 
@@ -31,9 +31,7 @@ export class FileStore {
 
   /** Deletes the bytes of a file; a file already gone is fine (a retry after a crash). */
   async remove(relative: string): Promise<void> {
-    await unlink(this.absolute(relative)).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'ENOENT') throw error;
-    });
+    await rm(this.absolute(relative), { force: true });
   }
 }
 

@@ -36,7 +36,7 @@ const MAX_FILE_NAME_LENGTH = 255;
 export const fileNotFound = () => new AppwriteError('storage_file_not_found', 'The requested file could not be found.');
 const unauthorized = () => new AppwriteError('user_unauthorized', 'The current user is not authorized to perform the requested action.');
 
-const toFileRecord = (bucket: BucketRecord, row: FileRow): FileRecord => ({
+export const toFileRecord = (bucket: BucketRecord, row: FileRow): FileRecord => ({
   ...row,
   bucketId: bucket.id,
   permissionList: parsePermissions(JSON.parse(row.permissions) as string[], DOCUMENT_ACTIONS),

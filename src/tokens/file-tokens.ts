@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { placeholder } from '../db/dialect.ts';
+import { decodeBoolean } from '../documents/codec.ts';
 import { AppwriteError } from '../errors/appwrite-error.ts';
 import type { FileToken } from '../generated/sqlite/client.ts';
 import { metadataListArgs, runMetadataList, type MetadataColumn } from '../metadata/list-queries.ts';
-import { COLLECTION_ACTIONS, DOCUMENT_ACTIONS, parsePermissions } from '../permissions/permission.ts';
 import { fileGrants } from '../storage/access.ts';
 import type { StorageContext, StorageServices } from '../storage/context.ts';
-import { requireFile } from '../storage/files.ts';
+import { toBucketRecord } from '../storage/buckets.ts';
+import { requireFile, toFileRecord } from '../storage/files.ts';
 import { nowIso, normalizeDatetime } from '../validation/datetime.ts';
 import { isValidId, uniqueId, validateId } from '../validation/ids.ts';
 import { invalidParam } from '../validation/params.ts';
@@ -96,12 +97,12 @@ async function requireToken(ctx: StorageContext, tokenId: string) {
   validateId(tokenId, 'tokenId');
   const token = await ctx.db.prisma.fileToken.findUnique({ where: { id: tokenId }, include: { file: { include: { bucket: true } } } });
   if (!token) throw tokenNotFound();
-  const { bucket } = token.file;
-  if (!bucket.enabled && ctx.caller.kind !== 'key') throw tokenNotFound();
-  const access = { permissionList: parsePermissions(JSON.parse(bucket.permissions) as string[], COLLECTION_ACTIONS), fileSecurity: bucket.fileSecurity };
-  const filePermissions = parsePermissions(JSON.parse(token.file.permissions) as string[], DOCUMENT_ACTIONS);
-  if (!fileGrants(access, filePermissions, 'update', ctx.caller)) throw tokenNotFound();
-  return { token, bucketId: bucket.id, fileId: token.file.id };
+  const { bucket: bucketRow, ...fileRow } = token.file;
+  if (!bucketRow.enabled && ctx.caller.kind !== 'key') throw tokenNotFound();
+  const bucket = toBucketRecord(bucketRow, 0);
+  const file = toFileRecord(bucket, fileRow);
+  if (!fileGrants(bucket, file.permissionList, 'update', ctx.caller)) throw tokenNotFound();
+  return { token, bucketId: bucket.id, fileId: file.id };
 }
 
 export async function getFileToken(ctx: StorageContext, tokenId: string): Promise<FileTokenRecord> {
@@ -139,8 +140,6 @@ const TOKEN_FILE_SQL = (p: string) =>
   'FROM "FileToken" t JOIN "File" f ON f."sequence" = t."fileSequence" JOIN "Bucket" b ON b."sequence" = f."bucketSequence" ' +
   `WHERE t."id" = ${p}`;
 
-/** SQLite stores booleans as 0/1 (read as bigint), PostgreSQL as booleans. */
-const isTrue = (value: unknown): boolean => value === true || value === 1n || value === 1;
 
 /**
  * The file `jwt` opens at this bucket and file, or null: the JWT must verify, and the token it names must still
@@ -156,7 +155,7 @@ export async function fileOpenedByToken(services: StorageServices, jwt: string, 
   if (!row || !secretMatches(claims.secret, String(row['secret']))) return null;
   const expire = row['expire'] as string | null;
   if (expire !== null && Date.parse(expire) <= now) return null;
-  if (row['fileId'] !== fileId || row['bucketId'] !== bucketId || !isTrue(row['enabled'])) return null;
+  if (row['fileId'] !== fileId || row['bucketId'] !== bucketId || !decodeBoolean(row['enabled'])) return null;
   const accessedAt = row['accessedAt'] as string | null;
   if (accessedAt === null || Date.parse(accessedAt) <= now - ACCESS_RECORD_INTERVAL_MS) {
     // updateMany: a token deleted since the read above is no error here (the next use finds it gone).
@@ -168,6 +167,6 @@ export async function fileOpenedByToken(services: StorageServices, jwt: string, 
     mimeType: String(row['mimeType']),
     sizeOriginal: Number(row['sizeOriginal']),
     signature: String(row['signature']),
-    transformations: isTrue(row['transformations']),
+    transformations: decodeBoolean(row['transformations']),
   };
 }
