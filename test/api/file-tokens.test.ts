@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signJwt } from '../../src/auth/jwt.ts';
+import { TEST_JWT_SECRET } from '../support/gateway.ts';
 import { PROVIDERS, warnIfPostgresSkipped } from '../support/providers.ts';
 import { startStorageGateway, type StorageGateway } from '../support/storage-gateway.ts';
 
@@ -88,7 +89,7 @@ describe.each(PROVIDERS)('file tokens on %s', (provider) => {
     const missing = await (await open('/v1/storage/buckets/b/files/nothing/view')).json();
     const [header, payload, signature] = secret.split('.');
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
-    const forged = signJwt({ tokenId: claims.tokenId, secret: claims.secret }, 'a-test-jwt-secret-of-at-least-32-characters', { expiresInSeconds: 60 });
+    const forged = signJwt({ tokenId: claims.tokenId, secret: claims.secret }, TEST_JWT_SECRET, { expiresInSeconds: 60 });
     const attempts = [
       view('other', secret),
       open(`/v1/storage/buckets/b/files/f/view?token=${header}.${Buffer.from(JSON.stringify({ ...claims, secret: 'x'.repeat(128) })).toString('base64url')}.${signature}`),

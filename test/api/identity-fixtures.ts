@@ -1,11 +1,6 @@
-import { loadConfig } from '../../src/config.ts';
-import { applyMigrations } from '../../src/db/migrations/index.ts';
-import { openDatabase } from '../../src/db/open.ts';
-import { createLogger } from '../../src/logger.ts';
-import { createGateway, type Gateway } from '../../src/server.ts';
-import { ROOT_KEY, type GraphQLResponse } from '../support/gateway.ts';
+import type { Gateway } from '../../src/server.ts';
+import { ROOT_KEY, startGateway, TEST_JWT_SECRET, type GraphQLResponse } from '../support/gateway.ts';
 import type { Provider } from '../support/providers.ts';
-import { scratchDatabase } from '../support/scratch-database.ts';
 
 /** A gateway on a fresh database with a clock the test moves, driven with arbitrary identity headers. */
 export interface IdentityGateway {
@@ -25,12 +20,9 @@ export const asGuest = {};
 export const PASSWORD = 'correct horse battery';
 
 export async function startIdentityGateway(provider: Provider, env: Record<string, string> = {}): Promise<IdentityGateway> {
-  const scratch = await scratchDatabase(provider);
-  await applyMigrations({ provider, url: scratch.url });
-  const config = loadConfig({ DATABASE_URL: scratch.url, ROOT_API_KEY: ROOT_KEY, LOG_LEVEL: 'silent', JWT_SECRET: 'a-test-jwt-secret-of-at-least-32-characters', ...env });
-  const db = await openDatabase(scratch.url, provider);
   let clock = Date.now();
-  const gateway = createGateway({ config, db, logger: createLogger('silent'), now: () => clock });
+  const started = await startGateway(provider, { JWT_SECRET: TEST_JWT_SECRET, ...env }, () => clock);
+  const { gateway } = started;
 
   const call = async (query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) => {
     const response = await gateway.fetch(
@@ -51,10 +43,7 @@ export async function startIdentityGateway(provider: Provider, env: Record<strin
       const { body } = await call(query, variables, headers);
       return body.errors?.[0]?.extensions?.type;
     },
-    async close() {
-      await db.close();
-      await scratch.drop();
-    },
+    close: () => started.close(),
   };
 }
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway, type TestGateway } from '../support/gateway.ts';
+import { startGateway, TEST_JWT_SECRET, type TestGateway } from '../support/gateway.ts';
 import {
   Model,
   type DocumentAction,
@@ -315,7 +315,7 @@ function clamp(op: Operation, world: World): ConcreteOperation {
 describe.each(PROVIDERS)('permission model, on %s', (provider) => {
   let t: TestGateway;
   beforeAll(async () => {
-    t = await startGateway(provider, { JWT_SECRET: 'a-test-jwt-secret-of-at-least-32-characters' });
+    t = await startGateway(provider, { JWT_SECRET: TEST_JWT_SECRET });
   });
   afterAll(async () => t?.close());
 

@@ -7,6 +7,8 @@ import type { Provider } from './providers.ts';
 import { scratchDatabase } from './scratch-database.ts';
 
 export const ROOT_KEY = 'test-root-key-0123456789abcdef';
+/** A JWT_SECRET for tests whose tokens must outlive one gateway object (or be forged in a test). */
+export const TEST_JWT_SECRET = 'a-test-jwt-secret-of-at-least-32-characters';
 
 export interface GraphQLResponse<T = any> {
   data?: T;
@@ -25,11 +27,11 @@ export interface TestGateway {
   close(): Promise<void>;
 }
 
-/** A gateway on a fresh, migrated database of the provider, driven through its Fetch handler. */
-export async function startGateway(provider: Provider, env: Record<string, string> = {}): Promise<TestGateway & { url: string }> {
+/** A gateway on a fresh, migrated database of the provider, driven through its Fetch handler; `now`: its clock. */
+export async function startGateway(provider: Provider, env: Record<string, string> = {}, now?: () => number): Promise<TestGateway & { url: string }> {
   const scratch = await scratchDatabase(provider);
   await applyMigrations({ provider, url: scratch.url });
-  const gateway = await attachGateway(provider, scratch.url, env);
+  const gateway = await attachGateway(provider, scratch.url, env, now);
   return {
     ...gateway,
     url: scratch.url,
@@ -41,10 +43,10 @@ export async function startGateway(provider: Provider, env: Record<string, strin
 }
 
 /** Another gateway instance on an existing, migrated database (as several processes behind a proxy would be). */
-export async function attachGateway(provider: Provider, url: string, env: Record<string, string> = {}): Promise<TestGateway> {
+export async function attachGateway(provider: Provider, url: string, env: Record<string, string> = {}, now?: () => number): Promise<TestGateway> {
   const config = loadConfig({ DATABASE_URL: url, ROOT_API_KEY: ROOT_KEY, LOG_LEVEL: 'silent', ...env });
   const db = await openDatabase(url, provider);
-  const gateway = createGateway({ config, db, logger: createLogger('silent') });
+  const gateway = createGateway({ config, db, logger: createLogger('silent'), ...(now ? { now } : {}) });
 
   const request = (path: string, init?: RequestInit) => gateway.fetch(new Request(`http://gateway.test${path}`, init));
   const gql = async (query: string, variables?: Record<string, unknown>, options: { key?: string | null; headers?: Record<string, string> } = {}) => {

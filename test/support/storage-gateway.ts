@@ -3,14 +3,9 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../../src/config.ts';
-import { applyMigrations } from '../../src/db/migrations/index.ts';
-import { openDatabase } from '../../src/db/open.ts';
-import { createLogger } from '../../src/logger.ts';
-import { createGateway, createHttpServer, type Gateway } from '../../src/server.ts';
-import { ROOT_KEY, type GraphQLResponse } from './gateway.ts';
+import { createHttpServer, type Gateway } from '../../src/server.ts';
+import { ROOT_KEY, startGateway, TEST_JWT_SECRET, type GraphQLResponse } from './gateway.ts';
 import type { Provider } from './providers.ts';
-import { scratchDatabase } from './scratch-database.ts';
 
 export const asKey = { 'x-appwrite-key': ROOT_KEY };
 
@@ -52,21 +47,11 @@ function listFiles(dir: string, relative = ''): string[] {
 }
 
 export async function startStorageGateway(provider: Provider, env: Record<string, string> = {}): Promise<StorageGateway> {
-  const scratch = await scratchDatabase(provider);
-  await applyMigrations({ provider, url: scratch.url });
   const storageDir = mkdtempSync(join(tmpdir(), 'gateway-storage-'));
-  const config = loadConfig({
-    DATABASE_URL: scratch.url,
-    ROOT_API_KEY: ROOT_KEY,
-    LOG_LEVEL: 'silent',
-    JWT_SECRET: 'a-test-jwt-secret-of-at-least-32-characters',
-    STORAGE_DIR: storageDir,
-    ...env,
-  });
-  const db = await openDatabase(scratch.url, provider);
   let clock = Date.now();
-  const gateway = createGateway({ config, db, logger: createLogger('silent'), now: () => clock });
-  const server = createHttpServer(gateway, config);
+  const started = await startGateway(provider, { JWT_SECRET: TEST_JWT_SECRET, STORAGE_DIR: storageDir, ...env }, () => clock);
+  const { gateway } = started;
+  const server = createHttpServer(gateway, gateway.services.config);
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -101,8 +86,7 @@ export async function startStorageGateway(provider: Provider, env: Record<string
     async close() {
       server.close();
       server.closeAllConnections();
-      await db.close();
-      await scratch.drop();
+      await started.close();
       rmSync(storageDir, { recursive: true, force: true });
     },
   };

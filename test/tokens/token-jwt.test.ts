@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { signJwt } from '../../src/auth/jwt.ts';
 import { fileTokenKey, readFileToken, secretMatches, signFileToken } from '../../src/tokens/token-jwt.ts';
+import { TEST_JWT_SECRET } from '../support/gateway.ts';
 
-const JWT_SECRET = 'a-test-jwt-secret-of-at-least-32-characters';
-const key = fileTokenKey(JWT_SECRET);
+const key = fileTokenKey(TEST_JWT_SECRET);
 const claims = { tokenId: 't1', secret: 's'.repeat(128) };
 const created = Date.parse('2026-01-01T00:00:00Z');
 
@@ -15,9 +15,9 @@ describe('file token JWTs', () => {
   });
 
   it('use a key of their own: not the user-JWT secret, and user JWTs are not file tokens', () => {
-    expect(key).not.toBe(JWT_SECRET);
-    expect(readFileToken(key, signJwt(claims, JWT_SECRET, { expiresInSeconds: 60, now: created }), created)).toBeNull();
-    expect(readFileToken(JWT_SECRET, signFileToken(key, claims, created), created)).toBeNull();
+    expect(key).not.toBe(TEST_JWT_SECRET);
+    expect(readFileToken(key, signJwt(claims, TEST_JWT_SECRET, { expiresInSeconds: 60, now: created }), created)).toBeNull();
+    expect(readFileToken(TEST_JWT_SECRET, signFileToken(key, claims, created), created)).toBeNull();
   });
 
   it('refuse tampering and malformed tokens', () => {
