@@ -28,6 +28,8 @@ export interface Config {
   countLimit: number;
   /** Remembered list totals (0: count every time). */
   countCacheEntries: number;
+  /** How long a caller's read-set snapshot serves lists before it is taken again (0: every list). */
+  readSetRefreshMs: number;
   /** Largest `limit` a list query may ask for. */
   maxListLimit: number;
   /** Largest `offset` a list query may use: an offset walks that many rows. */
@@ -156,6 +158,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel,
     countLimit: integer(env, 'COUNT_LIMIT', 5000, 1, 1_000_000_000),
     countCacheEntries: integer(env, 'COUNT_CACHE_ENTRIES', 10_000, 0, 10_000_000),
+    readSetRefreshMs: integer(env, 'READ_SET_REFRESH_MS', 1000, 0, 3_600_000),
     maxListLimit: integer(env, 'MAX_LIST_LIMIT', DEFAULT_MAX_LIST_LIMIT, 1, 100_000),
     maxOffset: integer(env, 'MAX_OFFSET', 100_000, 0, 10_000_000),
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 10 * 1024 * 1024, 1024, 1024 * 1024 * 1024),

@@ -3,6 +3,7 @@ import { createBootstrapKey } from './auth/bootstrap-key.ts';
 import { resolveJwtSecret } from './auth/jwt-secret.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { openDatabase } from './db/open.ts';
+import { upgradeCollectionTables } from './documents/read-set-backfill.ts';
 import { applyMigrations } from './db/migrations/index.ts';
 import { createLogger } from './logger.ts';
 import { createGateway, createHttpServer } from './server.ts';
@@ -27,6 +28,8 @@ async function main(): Promise<void> {
   const migrated = await applyMigrations({ provider: config.provider, url: config.databaseUrl, log: (line) => logger.info(line) });
   if (migrated.applied.length) logger.info('migrations applied', { applied: migrated.applied });
   const db = await openDatabase(config.databaseUrl, config.provider);
+  const upgraded = await upgradeCollectionTables(db);
+  if (upgraded) logger.info('collection tables upgraded with read sets', { collections: upgraded });
   const gateway = createGateway({ config, db, logger, jwtSecret });
   // Uploads a previous process was receiving when it stopped can never complete; bytes it stored or was
   // deleting without its file row are swept in the background.

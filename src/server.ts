@@ -11,6 +11,7 @@ import { resolveCaller } from './http/caller-resolver.ts';
 import { matchFileRoute, serveFileRoute, type FileRouteDeps } from './http/file-routes.ts';
 import { InMemoryAttemptCounter, LOGIN_ATTEMPTS } from './identity/attempt-limiter.ts';
 import { CountCache } from './documents/count-cache.ts';
+import { ReadSetCache } from './documents/read-sets.ts';
 import { IdentityCache } from './identity/identity-cache.ts';
 import type { IdentityServices } from './identity/services.ts';
 import type { Logger } from './logger.ts';
@@ -129,6 +130,7 @@ export function createGateway({ config, db, logger, now = Date.now, jwtSecret }:
       // With a change channel every change is heard; the TTL only bounds staleness if a notice is ever lost unnoticed.
       cache: new CollectionCache(db.prisma, { ttlMs: db.changes ? METADATA_TTL_WITH_CHANNEL_MS : Number.POSITIVE_INFINITY, ...(db.changes ? { channel: db.changes } : {}), now }),
       counts: new CountCache(config.countCacheEntries, db.changes ?? undefined),
+      readSets: new ReadSetCache(now, { refreshMs: config.readSetRefreshMs }),
       now,
     },
     apiKeys: new ApiKeyStore(db.prisma, { rootApiKey: config.rootApiKey, now }),

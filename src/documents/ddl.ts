@@ -26,12 +26,13 @@ export function createTableStatements(dialect: Dialect, collectionSequence: numb
   const tieBreak = dialect === 'sqlite' ? '' : ', "_sequence"';
   return [
     `CREATE TABLE ${table} (${sequence}, "_uid" ${TEXT[dialect]} NOT NULL, "_createdAt" ${TEXT[dialect]} NOT NULL, ` +
-      `"_updatedAt" ${TEXT[dialect]} NOT NULL, "_permissions" TEXT NOT NULL DEFAULT '[]')`,
+      `"_updatedAt" ${TEXT[dialect]} NOT NULL, "_permissions" TEXT NOT NULL DEFAULT '[]', ${readSetColumn(dialect)})`,
     `CREATE UNIQUE INDEX ${quoteIdent(`${tableName(collectionSequence)}_uid`)} ON ${table} ("_uid")`,
     // Ties break by _sequence: SQLite indexes end with the rowid anyway, PostgreSQL's need it spelled out.
     `CREATE INDEX ${quoteIdent(`${tableName(collectionSequence)}_created`)} ON ${table} ("_createdAt"${tieBreak})`,
     `CREATE INDEX ${quoteIdent(`${tableName(collectionSequence)}_updated`)} ON ${table} ("_updatedAt"${tieBreak})`,
     ...createPermissionsTableStatements(dialect, collectionSequence),
+    ...createReadSetTableStatements(dialect, collectionSequence),
   ];
 }
 
@@ -52,12 +53,38 @@ function createPermissionsTableStatements(dialect: Dialect, collectionSequence: 
   ];
 }
 
+/** The documents' read-set number (null: no read permission). */
+export const readSetColumn = (dialect: Dialect): string => `"_readSet" ${dialect === 'sqlite' ? 'INTEGER' : 'BIGINT'}`;
+
+export const readSetsTableName = (collectionSequence: number): string => `${tableName(collectionSequence)}_readsets`;
+export const readSetRolesTableName = (collectionSequence: number): string => `${tableName(collectionSequence)}_readset_roles`;
+
+/**
+ * Read sets (see src/documents/read-sets.ts): each distinct list of read roles once, under a number the
+ * documents carry in "_readSet", and which sets name which role. Rows are never changed, only added.
+ */
+export function createReadSetTableStatements(dialect: Dialect, collectionSequence: number): string[] {
+  const sets = quoteIdent(readSetsTableName(collectionSequence));
+  const id = dialect === 'sqlite' ? '"_set" INTEGER PRIMARY KEY AUTOINCREMENT' : '"_set" BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY';
+  const setType = dialect === 'sqlite' ? 'INTEGER' : 'BIGINT';
+  const roles = readSetRolesTableName(collectionSequence);
+  return [
+    `CREATE TABLE ${sets} (${id}, "_roles" ${TEXT[dialect]} NOT NULL UNIQUE)`,
+    `CREATE TABLE ${quoteIdent(roles)} ("_set" ${setType} NOT NULL REFERENCES ${sets} ("_set"), "_role" ${TEXT[dialect]} NOT NULL, ` +
+      `PRIMARY KEY ("_set", "_role"))${dialect === 'sqlite' ? ' WITHOUT ROWID' : ''}`,
+    // "Which sets name one of these roles" (a caller's snapshot); the key serves "does this set name one".
+    `CREATE INDEX ${quoteIdent(`${roles}_role`)} ON ${quoteIdent(roles)} ("_role", "_set")`,
+  ];
+}
+
 export function dropTableStatements(collection: Pick<CollectionShape, 'sequence' | 'indexes'>, dialect: Dialect): string[] {
   // SQLite FTS shadow tables are separate tables and must go with their collection.
   const fts = dialect === 'sqlite' ? collection.indexes.filter((i) => i.type === 'fulltext').flatMap((i) => dropIndexStatements(dialect, collection.sequence, i)) : [];
   return [
     ...fts,
     `DROP TABLE IF EXISTS ${quoteIdent(permissionsTableName(collection.sequence))}`,
+    `DROP TABLE IF EXISTS ${quoteIdent(readSetRolesTableName(collection.sequence))}`,
+    `DROP TABLE IF EXISTS ${quoteIdent(readSetsTableName(collection.sequence))}`,
     `DROP TABLE IF EXISTS ${quoteIdent(tableName(collection.sequence))}`,
   ];
 }
@@ -138,9 +165,10 @@ export function createIndexStatements(
   const terms = columns.map((column, i) => orderTerm(dialect, column, index.orders[i] ?? 'asc'));
   // Lists break ties by _sequence; with it ending the index (ascending, like SQLite's implicit rowid) the index
   // delivers the whole ORDER BY and LIMIT queries stop early. Not on unique indexes: it would make every row unique.
-  if (dialect === 'postgresql' && index.type !== 'unique' && !columns.includes('_sequence')) {
-    terms.push(orderTerm(dialect, '_sequence', 'asc'));
-  }
+  if (index.type !== 'unique' && !columns.includes('_sequence')) terms.push(orderTerm(dialect, '_sequence', 'asc'));
+  // SQLite: after the unique _sequence the read set changes no order, and a list under a read check tests it
+  // from the index, visiting only the rows it returns instead of every one it passes over.
+  if (dialect === 'sqlite' && index.type !== 'unique') terms.push('"_readSet"');
   const unique = index.type === 'unique' ? 'UNIQUE ' : '';
   return [`CREATE ${unique}INDEX ${quoteIdent(name)} ON ${table} (${terms.join(', ')})`];
 }

@@ -36,15 +36,20 @@ export async function writePermissionRows(
   }
 }
 
+const roleListJson = new WeakMap<ReadonlySet<string>, string>();
+
 /**
  * The role list as one bound value, whatever its length: a text array on PostgreSQL, JSON unpacked by
- * json_each on SQLite. Statements stay the same text for every caller (one cached statement), and neither
- * provider pays per-parameter costs for a user with hundreds of roles (PostgreSQL plans hundreds of
- * parameters slowly; SQLite binds each).
+ * json_each on SQLite (encoded once per role set: the identity cache hands out the same set per user state).
+ * Statements stay the same text for every caller (one cached statement), and neither provider pays
+ * per-parameter costs for a user with hundreds of roles (PostgreSQL plans hundreds of parameters slowly;
+ * SQLite binds each).
  */
-function roleMatch(params: SqlParams, column: string, roles: readonly string[]): string {
-  if (params.dialect === 'postgresql') return `${column} = ANY(${params.add(roles)}::text[])`;
-  return `${column} IN (SELECT "value" FROM json_each(${params.add(JSON.stringify(roles))}))`;
+export function roleMatch(params: SqlParams, column: string, roles: ReadonlySet<string>): string {
+  if (params.dialect === 'postgresql') return `${column} = ANY(${params.add([...roles])}::text[])`;
+  let json = roleListJson.get(roles);
+  if (json === undefined) roleListJson.set(roles, (json = JSON.stringify([...roles])));
+  return `${column} IN (SELECT "value" FROM json_each(${params.add(json)}))`;
 }
 
 /**
@@ -53,15 +58,14 @@ function roleMatch(params: SqlParams, column: string, roles: readonly string[]):
  * against the role list; on SQLite the unary + keeps the role list from turning one lookup per document into
  * one per role.
  */
-export function grantedCondition(collectionSequence: number, action: string, roles: Iterable<string>): (params: SqlParams) => string {
+export function grantedCondition(collectionSequence: number, action: string, roles: ReadonlySet<string>): (params: SqlParams) => string {
   const perms = quoteIdent(permissionsTableName(collectionSequence));
   const documents = quoteIdent(tableName(collectionSequence));
-  const list = [...roles];
   return (params) => {
     const role = params.dialect === 'sqlite' ? `+${perms}."_role"` : `${perms}."_role"`;
     return (
       `EXISTS (SELECT 1 FROM ${perms} WHERE ${perms}."_document" = ${documents}."_sequence" AND ${perms}."_action" = ${params.add(action)} ` +
-      `AND ${roleMatch(params, role, list)})`
+      `AND ${roleMatch(params, role, roles)})`
     );
   };
 }
@@ -71,11 +75,11 @@ export function grantedCondition(collectionSequence: number, action: string, rol
  * filters, walking the documents and probing each would read ten rows per match when one in ten is granted.
  * Every permission row belongs to an existing document (foreign key), so the documents table is not read.
  */
-export function countGrantedSql(dialect: Dialect, collectionSequence: number, action: string, roles: Iterable<string>, cap: number): { sql: string; params: unknown[] } {
+export function countGrantedSql(dialect: Dialect, collectionSequence: number, action: string, roles: ReadonlySet<string>, cap: number): { sql: string; params: unknown[] } {
   const params = new SqlParams(dialect);
   const perms = quoteIdent(permissionsTableName(collectionSequence));
   const sql =
     `SELECT COUNT(*) AS "total" FROM (SELECT DISTINCT "_document" FROM ${perms} WHERE "_action" = ${params.add(action)} ` +
-    `AND ${roleMatch(params, '"_role"', [...roles])} LIMIT ${params.add(cap)}) AS "granted"`;
+    `AND ${roleMatch(params, '"_role"', roles)} LIMIT ${params.add(cap)}) AS "granted"`;
   return { sql, params: params.values };
 }

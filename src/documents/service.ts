@@ -13,6 +13,7 @@ import { isValidId, resolveId, UID_RULE, validateId } from '../validation/ids.ts
 import { INT64_MAX, INT64_MIN } from '../validation/values.ts';
 import { encodeScalar, encodeValue } from './codec.ts';
 import { countGrantedSql, writePermissionRows } from './permission-rows.ts';
+import { readSetOf } from './read-sets.ts';
 import { columnName, tableName, type AttributeDef, type CollectionShape } from './model.ts';
 import type { ParsedQueries } from './queries/ast.ts';
 import { buildCountSql, buildListSql } from './queries/compile.ts';
@@ -186,7 +187,7 @@ async function selectPage(
   parsed: ParsedQueries,
   { forUpdate = false, columns }: { forUpdate?: boolean; columns?: readonly string[] } = {},
 ) {
-  const readable = readCheck(accessOf(loaded), ctx.caller);
+  const readable = await readCheck(accessOf(loaded), ctx.caller, (roles) => ctx.catalog.readSets.snapshot(sql, loaded.shape.sequence, roles));
   const list = buildListSql(sql.dialect, loaded.shape, parsed, {
     cursorRow: await cursorRow(sql, ctx, loaded, parsed),
     ...(readable ? { extraWhere: readable.where } : {}),
@@ -260,8 +261,8 @@ async function insertRow(
   skipTakenId = false,
 ): Promise<SqlRow | undefined> {
   const { columns, params } = assignments(sql, shape, values);
-  const all = ['"_uid"', '"_createdAt"', '"_updatedAt"', '"_permissions"', ...columns];
-  const bound = [documentId, at, at, permissions.json, ...params];
+  const all = ['"_uid"', '"_createdAt"', '"_updatedAt"', '"_permissions"', '"_readSet"', ...columns];
+  const bound = [documentId, at, at, permissions.json, await readSetOf(sql, shape.sequence, permissions.list), ...params];
   const onTaken = skipTakenId ? ' ON CONFLICT ("_uid") DO NOTHING' : '';
   const [row] = await mapWriteErrors(() =>
     sql.query(
@@ -289,7 +290,9 @@ async function updateRows(
     return `${quoteIdent(columnName(attribute))} = ${params.add(encodeValue(sql.dialect, attribute, value))}`;
   });
   sets.push(`"_updatedAt" = ${params.add(at)}`);
-  if (permissions !== null) sets.push(`"_permissions" = ${params.add(permissions.json)}`);
+  if (permissions !== null) {
+    sets.push(`"_permissions" = ${params.add(permissions.json)}`, `"_readSet" = ${params.add(await readSetOf(sql, shape.sequence, permissions.list))}`);
+  }
   const list = sequences.map((sequence) => params.add(sequence)).join(', ');
   const rows = await mapWriteErrors(() =>
     sql.query(`UPDATE ${table(shape)} SET ${sets.join(', ')} WHERE "_sequence" IN (${list}) RETURNING *`, params.values),

@@ -4,6 +4,7 @@ import type { ErrorType } from '../errors/types.ts';
 import { nowIso } from '../validation/datetime.ts';
 import { validateId } from '../validation/ids.ts';
 import type { CountCache } from '../documents/count-cache.ts';
+import type { ReadSetCache } from '../documents/read-sets.ts';
 import type { CollectionCache } from './collection-cache.ts';
 import type { DatabaseRow, LoadedCollection } from './records.ts';
 
@@ -12,6 +13,7 @@ export interface Catalog {
   db: Database;
   cache: CollectionCache;
   counts: CountCache;
+  readSets: ReadSetCache;
   now: () => number;
 }
 

@@ -1,7 +1,7 @@
 import type { Caller } from '../auth/caller.ts';
 import { AppwriteError } from '../errors/appwrite-error.ts';
 import type { SqlParams } from '../db/dialect.ts';
-import { grantedCondition } from '../documents/permission-rows.ts';
+import { readCondition, type ReadSetSnapshot } from '../documents/read-sets.ts';
 import { containerGrants, itemGrants, listReaderRoles } from './access.ts';
 import { type Action, type Permission, parsePermissions, DOCUMENT_ACTIONS } from './permission.ts';
 import { ungrantableRoles } from './roles.ts';
@@ -29,12 +29,16 @@ export interface ReadCheck {
 }
 
 /**
- * The read check for a list: null when every document is readable, an indexed SQL condition on the
- * documents' permission rows when only document security can grant reads; refuses when neither can.
+ * The read check for a list: null when every document is readable, an SQL condition on the documents' read
+ * sets (see read-sets.ts) when only document security can grant reads; refuses when neither can.
  */
-export function readCheck(target: AccessTarget, caller: Caller): ReadCheck | null {
+export async function readCheck(
+  target: AccessTarget,
+  caller: Caller,
+  snapshotOf: (roles: ReadonlySet<string>) => Promise<ReadSetSnapshot>,
+): Promise<ReadCheck | null> {
   const roles = listReaderRoles(target.permissions, target.documentSecurity, caller);
-  return roles && { where: grantedCondition(target.collectionSequence, 'read', roles), roles };
+  return roles && { where: readCondition(target.collectionSequence, roles, await snapshotOf(roles)), roles };
 }
 
 /** A non-key caller may only grant roles it holds itself (Appwrite's rule). */

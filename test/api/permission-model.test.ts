@@ -315,7 +315,8 @@ function clamp(op: Operation, world: World): ConcreteOperation {
 describe.each(PROVIDERS)('permission model, on %s', (provider) => {
   let t: TestGateway;
   beforeAll(async () => {
-    t = await startGateway(provider, { JWT_SECRET: TEST_JWT_SECRET });
+    // Every list takes a fresh read-set snapshot, so each answer goes through the snapshot's set list (test/api/read-sets.test.ts covers sets newer than a snapshot).
+    t = await startGateway(provider, { JWT_SECRET: TEST_JWT_SECRET, READ_SET_REFRESH_MS: '0' });
   });
   afterAll(async () => t?.close());
 

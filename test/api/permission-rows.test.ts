@@ -33,8 +33,24 @@ describe.each(PROVIDERS)('permission rows on %s', (provider) => {
     }));
   }
 
+  /** Each document's read roles as its JSON column says, and as its read set says (see src/documents/read-sets.ts). */
+  async function readSetViews() {
+    const documents = await t.db.sql.query(`SELECT "_permissions", "_readSet" FROM "${table}" ORDER BY "_sequence"`);
+    const setRows = await t.db.sql.query(`SELECT "_set", "_role" FROM "${table}_readset_roles"`);
+    const sets = await t.db.sql.query(`SELECT "_set", "_roles" FROM "${table}_readsets"`);
+    return documents.map((d) => ({
+      json: [...new Set((JSON.parse(d['_permissions'] as string) as string[]).filter((p) => p.startsWith('read(')).map((p) => p.slice(6, -2)))].sort(),
+      set: d['_readSet'] === null ? [] : setRows.filter((r) => String(r['_set']) === String(d['_readSet'])).map((r) => r['_role'] as string).sort(),
+      listed: d['_readSet'] === null ? [] : (JSON.parse(sets.find((r) => String(r['_set']) === String(d['_readSet']))!['_roles'] as string) as string[]),
+    }));
+  }
+
   const expectInStep = async () => {
     for (const view of await bothViews()) expect(view.rows).toEqual(view.json);
+    for (const view of await readSetViews()) {
+      expect(view.set).toEqual(view.json);
+      expect(view.listed).toEqual(view.json);
+    }
   };
 
   it('stays in step through create, update, upsert, bulk writes and deletes', async () => {
@@ -58,6 +74,9 @@ describe.each(PROVIDERS)('permission rows on %s', (provider) => {
     await expectInStep();
     const orphans = await t.db.sql.query(`SELECT COUNT(*) AS "n" FROM "${table}_perms" p WHERE NOT EXISTS (SELECT 1 FROM "${table}" d WHERE d."_sequence" = p."_document")`);
     expect(Number(orphans[0]!['n'])).toBe(0);
+    // Each distinct read-role list is stored once, however many documents share it.
+    const lists = await t.db.sql.query(`SELECT "_roles" FROM "${table}_readsets"`);
+    expect(new Set(lists.map((r) => r['_roles'])).size).toBe(lists.length);
   });
 
   it('filters a guest list through the permission rows', async () => {
@@ -67,12 +86,12 @@ describe.each(PROVIDERS)('permission rows on %s', (provider) => {
     expect(expected).toBeGreaterThan(0);
   });
 
-  it('drops the permission rows with the collection', async () => {
+  it('drops the permission rows and read sets with the collection', async () => {
     await t.ok('mutation { databasesDeleteCollection(databaseId: "db", collectionId: "c") { status } }');
     const tables =
       provider === 'sqlite'
-        ? await t.db.sql.query(`SELECT name FROM sqlite_master WHERE type = 'table' AND name = '${table}_perms'`)
-        : await t.db.sql.query(`SELECT tablename FROM pg_tables WHERE tablename = '${table}_perms'`);
+        ? await t.db.sql.query(`SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE '${table}\\_%' ESCAPE '\\'`)
+        : await t.db.sql.query(`SELECT tablename FROM pg_tables WHERE tablename LIKE '${table}\\_%'`);
     expect(tables).toEqual([]);
   });
 });

@@ -401,7 +401,7 @@ function querySuite(open: () => Promise<TestDb>): void {
     });
 
     it('fetches every column without select, or with columns: all', async () => {
-      const expected = ['_createdAt', '_permissions', '_sequence', '_uid', '_updatedAt', ...books.attributes.map(columnName)].sort();
+      const expected = ['_createdAt', '_permissions', '_readSet', '_sequence', '_uid', '_updatedAt', ...books.attributes.map(columnName)].sort();
       const [plain] = await list(books, parseQueries([q('limit', undefined, [1])], books));
       expect(Object.keys(plain!).sort()).toEqual(expected);
       const [all] = await list(books, parseQueries([q('select', undefined, ['title'])], books), { columns: 'all' });
