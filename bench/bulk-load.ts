@@ -2,6 +2,7 @@ import { quoteIdent, SqlParams, type Dialect } from '../src/db/dialect.ts';
 import { openDatabase, type Database } from '../src/db/open.ts';
 import type { SqlExecutor } from '../src/db/sql.ts';
 import { permissionsTableName } from '../src/documents/ddl.ts';
+import { backfillReadSets } from '../src/documents/read-set-backfill.ts';
 import { columnName, tableName } from '../src/documents/model.ts';
 import { formatPermission } from '../src/permissions/permission.ts';
 import type { BenchCollection } from './create-collections.ts';
@@ -49,6 +50,8 @@ interface DocumentTable {
   columns: string;
   /** The document-per-action-per-role table (src/documents/ddl.ts). */
   permissionsTable: string;
+  /** The collection's sequence number, which names its tables. */
+  sequence: number;
 }
 
 /** The `_permissions` JSON the gateway stores and answers: one read permission, or none. */
@@ -72,6 +75,7 @@ async function documentTable(db: Database, collection: BenchCollection): Promise
     table: quoteIdent(tableName(row.sequence)),
     columns: columns.map(quoteIdent).join(', '),
     permissionsTable: quoteIdent(permissionsTableName(row.sequence)),
+    sequence: row.sequence,
   };
 }
 
@@ -115,6 +119,8 @@ export async function bulkLoad(databaseUrl: string, dialect: Dialect, collection
       const started = performance.now();
       const target = await documentTable(db, collection);
       await insertDocuments(db.sql, target, collection);
+      // The rows above carry no read set: the gateway's own backfill numbers them, as it does for old tables.
+      if (collection.readRoleOf) await backfillReadSets(db.sql, target.sequence);
       await db.sql.execute(ANALYZE[dialect](target.table));
       if (collection.readRoleOf) await db.sql.execute(ANALYZE[dialect](target.permissionsTable));
       timings.push({ size: collection.size, withPermissions: collection.readRoleOf !== undefined, seconds: (performance.now() - started) / 1000 });

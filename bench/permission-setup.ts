@@ -11,17 +11,26 @@ import type { GatewayProcess } from './server-processes.ts';
 
 const CREATE_USER = `mutation { usersCreate(userId: "${BENCH_USER_ID}", email: "bench@example.com", password: "bench-password", name: "Bench") { _id } }`;
 
-// Top-level mutation fields run one after another: every team exists before the memberships are added.
-const createTeamsAndMemberships = (): string =>
-  `mutation {\n${Array.from({ length: TEAM_COUNT }, (_, team) => `  t${team}: teamsCreate(teamId: "${teamId(team)}", name: "Team ${team}") { _id }`).join('\n')}\n` +
-  `${Array.from({ length: TEAM_COUNT }, (_, team) => `  m${team}: teamsCreateMembership(teamId: "${teamId(team)}", userId: "${BENCH_USER_ID}", roles: ["${TEAM_ROLE}"]) { _id }`).join('\n')}\n}`;
+/** Teams per mutation: well within the gateway's alias and token limits (GRAPHQL_MAX_ALIASES, GRAPHQL_MAX_TOKENS). */
+const TEAMS_PER_MUTATION = 10;
+
+// Top-level mutation fields run one after another: each team exists before its membership is added.
+const createTeamsAndMemberships = (first: number, count: number): string => {
+  const teams = Array.from({ length: count }, (_, i) => first + i);
+  return (
+    `mutation {\n${teams.map((team) => `  t${team}: teamsCreate(teamId: "${teamId(team)}", name: "Team ${team}") { _id }`).join('\n')}\n` +
+    `${teams.map((team) => `  m${team}: teamsCreateMembership(teamId: "${teamId(team)}", userId: "${BENCH_USER_ID}", roles: ["${TEAM_ROLE}"]) { _id }`).join('\n')}\n}`
+  );
+};
 
 const CREATE_JWT = `mutation CreateJwt($userId: String!) { usersCreateJWT(userId: $userId, duration: 3600) { jwt } }`;
 
 export async function setUpPermissionCollection(gateway: GatewayProcess, size: number): Promise<BenchCollection> {
   const send = (body: string) => postGraphQL(gateway.server.url, { apiKey: gateway.apiKey }, body);
   await send(graphqlBody(CREATE_USER));
-  await send(graphqlBody(createTeamsAndMemberships()));
+  for (let first = 0; first < TEAM_COUNT; first += TEAMS_PER_MUTATION) {
+    await send(graphqlBody(createTeamsAndMemberships(first, Math.min(TEAMS_PER_MUTATION, TEAM_COUNT - first))));
+  }
   return createDocumentSecurityCollection(gateway, size, readRoleOf);
 }
 
