@@ -1,11 +1,11 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
-import { type ASTVisitor, type GraphQLError, type ValidationContext } from 'graphql';
+import type { ASTVisitor, GraphQLError, ValidationContext } from 'graphql';
 import type { GraphQLLimits } from '../config.ts';
 import { AppwriteError } from '../errors/appwrite-error.ts';
 
 /**
  * Refuses operations too costly to run, before anything executes: cost, depth, aliases and directives in
- * validation, tokens while parsing. Refusals are Appwrite-typed GraphQL errors with status 400. They are part of
+ * validation, tokens while parsing. Refusals are Appwrite-typed GraphQL errors (code 400). They are part of
  * the validation (or parse) result, so Yoga's parse and validation caches keep working: a document is checked
  * once, and a refused one is refused from the cache.
  */

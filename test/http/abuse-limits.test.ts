@@ -1,3 +1,4 @@
+import { getIntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT_KEY, startGateway, type GraphQLResponse, type TestGateway } from '../support/gateway.ts';
 
@@ -103,6 +104,9 @@ describe('abuse limits with the default configuration', () => {
   it('answers introspection when it is enabled (the default), to guests too', async () => {
     const introspected = await t.ok('{ __schema { queryType { name } } __type(name: "Database") { name } }', undefined, { key: null });
     expect(introspected).toEqual({ __schema: { queryType: { name: 'Query' } }, __type: { name: 'Database' } });
+    // What GraphiQL asks on load: deep, but introspection is left out of the cost and depth counts.
+    const graphiql = getIntrospectionQuery({ descriptions: true, inputValueDeprecation: true, schemaDescription: true, specifiedByUrl: true, directiveIsRepeatable: true });
+    expect((await t.ok(graphiql, undefined, { key: null })).__schema.queryType.name).toBe('Query');
   });
 
   it('refuses a batch of 11 operations with nothing executed, and runs 10', async () => {
