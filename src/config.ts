@@ -40,6 +40,21 @@ export interface Config {
   maxFileBytes: number;
   /** The gateway's public origin (e.g. https://api.example.com), for absolute file-token URLs; null: relative URLs. */
   publicUrl: string | null;
+  /** What one GraphQL operation may ask for (see src/http/abuse-limits.ts). */
+  graphqlLimits: GraphQLLimits;
+}
+
+export interface GraphQLLimits {
+  /** Largest cost of an operation (Appwrite's _APP_GRAPHQL_MAX_COMPLEXITY), weighed as graphql-armor's cost limit does. */
+  maxComplexity: number;
+  /** Deepest nesting below a top-level field, leaves not counted (Appwrite's _APP_GRAPHQL_MAX_DEPTH). */
+  maxDepth: number;
+  maxAliases: number;
+  /** Lexical tokens of one document: bounds parsing work. */
+  maxTokens: number;
+  maxDirectives: number;
+  /** Whether `__schema` / `__type` may be queried. */
+  introspection: boolean;
 }
 
 export interface ExternalJwtConfig {
@@ -78,6 +93,25 @@ function optional(env: NodeJS.ProcessEnv, name: string, minLength: number): stri
   if (raw === undefined || raw === '') return null;
   if (raw.length < minLength) throw new ConfigError(`${name} must be at least ${minLength} characters long`);
   return raw;
+}
+
+function flag(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true' || raw === 'false') return raw === 'true';
+  throw new ConfigError(`${name} must be true or false, got ${JSON.stringify(raw)}`);
+}
+
+/** Defaults are Appwrite's where Appwrite has the limit (complexity 250, depth 3), else graphql-armor's. */
+function graphqlLimits(env: NodeJS.ProcessEnv): GraphQLLimits {
+  return {
+    maxComplexity: integer(env, 'GRAPHQL_MAX_COMPLEXITY', 250, 1, 1_000_000),
+    maxDepth: integer(env, 'GRAPHQL_MAX_DEPTH', 3, 1, 100),
+    maxAliases: integer(env, 'GRAPHQL_MAX_ALIASES', 50, 0, 10_000),
+    maxTokens: integer(env, 'GRAPHQL_MAX_TOKENS', 1000, 10, 1_000_000),
+    maxDirectives: integer(env, 'GRAPHQL_MAX_DIRECTIVES', 50, 0, 10_000),
+    introspection: flag(env, 'GRAPHQL_INTROSPECTION', true),
+  };
 }
 
 /** A value given inline (PEM or JSON) or as a path to a file holding it. */
@@ -164,5 +198,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 10 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     maxFileBytes: integer(env, 'MAX_FILE_BYTES', 30_000_000, 1, 2 ** 31 - 1),
     publicUrl: publicUrl(env),
+    graphqlLimits: graphqlLimits(env),
   };
 }

@@ -5,10 +5,12 @@ import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { ApiKeyStore } from './auth/api-keys.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/open.ts';
+import { abuseLimitsPlugins } from './http/abuse-limits.ts';
 import { appwriteRequestPlugin } from './http/appwrite-request-plugin.ts';
 import { bodyLimitPlugin } from './http/body-limit-plugin.ts';
 import { resolveCaller } from './http/caller-resolver.ts';
 import { matchFileRoute, serveFileRoute, type FileRouteDeps } from './http/file-routes.ts';
+import { suggestionsFilterPlugin } from './http/suggestions-filter.ts';
 import { InMemoryAttemptCounter, LOGIN_ATTEMPTS } from './identity/attempt-limiter.ts';
 import { CountCache } from './documents/count-cache.ts';
 import { ReadSetCache } from './documents/read-sets.ts';
@@ -179,6 +181,8 @@ export function createGateway({ config, db, logger, now = Date.now, jwtSecret }:
       uploadPlugin({ tempDir: services.storage.store.uploadsDir, maxFileBytes: config.maxFileBytes, maxFiles: MAX_UPLOADS_PER_REQUEST }),
       bodyLimitPlugin(config.maxBodyBytes, isMultipart),
       appwriteRequestPlugin(),
+      ...abuseLimitsPlugins(config.graphqlLimits),
+      suggestionsFilterPlugin((request) => callerOf(request.headers)),
       responseHeadersPlugin(responseHeadersOf),
     ],
     context: async ({ request }) => ({

@@ -15,7 +15,13 @@ describe('configuration from the environment', () => {
       projectId: 'default',
       logLevel: 'info',
       countLimit: 5000,
+      graphqlLimits: { maxComplexity: 250, maxDepth: 3, maxAliases: 50, maxTokens: 1000, maxDirectives: 50, introspection: true },
     });
+  });
+
+  it('reads the GraphQL limits', () => {
+    const env = { GRAPHQL_MAX_COMPLEXITY: '500', GRAPHQL_MAX_DEPTH: '5', GRAPHQL_MAX_ALIASES: '0', GRAPHQL_MAX_TOKENS: '2000', GRAPHQL_MAX_DIRECTIVES: '0', GRAPHQL_INTROSPECTION: 'false' };
+    expect(loadConfig(env).graphqlLimits).toEqual({ maxComplexity: 500, maxDepth: 5, maxAliases: 0, maxTokens: 2000, maxDirectives: 0, introspection: false });
   });
 
   it('selects PostgreSQL from a postgresql:// or postgres:// URL', () => {
@@ -32,6 +38,9 @@ describe('configuration from the environment', () => {
     ['ROOT_API_KEY', 'short'],
     ['JWT_SECRET', 'too-short'],
     ['COUNT_LIMIT', '0'],
+    ['GRAPHQL_MAX_DEPTH', '0'],
+    ['GRAPHQL_MAX_COMPLEXITY', '2.5'],
+    ['GRAPHQL_INTROSPECTION', 'no'],
   ])('refuses %s=%s with one message naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^${name} `));
