@@ -36,20 +36,31 @@ export async function writePermissionRows(
   }
 }
 
-const roleListJson = new WeakMap<ReadonlySet<string>, string>();
+const roleListParams = { sqlite: new WeakMap<ReadonlySet<string>, string>(), postgresql: new WeakMap<ReadonlySet<string>, string>() };
+
+/** A PostgreSQL array literal of strings, each quoted and escaped. */
+const textArrayLiteral = (values: Iterable<string>): string => `{${[...values].map((v) => `"${v.replace(/[\\"]/g, '\\$&')}"`).join(',')}}`;
 
 /**
- * The role list as one bound value, whatever its length: a text array on PostgreSQL, JSON unpacked by
- * json_each on SQLite (encoded once per role set: the identity cache hands out the same set per user state).
- * Statements stay the same text for every caller (one cached statement), and neither provider pays
- * per-parameter costs for a user with hundreds of roles (PostgreSQL plans hundreds of parameters slowly;
- * SQLite binds each).
+ * The role list as one bound value, whatever its length: JSON unpacked by json_each on SQLite, a text array
+ * literal on PostgreSQL. Encoded once per role set (the identity cache hands out the same set per user state):
+ * a user in 50 teams has over 150 roles, and the driver would escape each on every request.
+ */
+export function roleListParam(dialect: Dialect, roles: ReadonlySet<string>): string {
+  const cache = roleListParams[dialect];
+  let encoded = cache.get(roles);
+  if (encoded === undefined) cache.set(roles, (encoded = dialect === 'sqlite' ? JSON.stringify([...roles]) : textArrayLiteral(roles)));
+  return encoded;
+}
+
+/**
+ * `column` is one of `roles`. Statements stay the same text for every caller (one cached statement), and
+ * neither provider pays per-parameter costs for a user with hundreds of roles (PostgreSQL plans hundreds of
+ * parameters slowly; SQLite binds each).
  */
 export function roleMatch(params: SqlParams, column: string, roles: ReadonlySet<string>): string {
-  if (params.dialect === 'postgresql') return `${column} = ANY(${params.add([...roles])}::text[])`;
-  let json = roleListJson.get(roles);
-  if (json === undefined) roleListJson.set(roles, (json = JSON.stringify([...roles])));
-  return `${column} IN (SELECT "value" FROM json_each(${params.add(json)}))`;
+  if (params.dialect === 'postgresql') return `${column} = ANY(${params.add(roleListParam('postgresql', roles))}::text[])`;
+  return `${column} IN (SELECT "value" FROM json_each(${params.add(roleListParam('sqlite', roles))}))`;
 }
 
 /**

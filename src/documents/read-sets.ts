@@ -3,7 +3,7 @@ import type { SqlExecutor } from '../db/sql.ts';
 import type { Permission } from '../permissions/permission.ts';
 import { readSetRolesTableName, readSetsTableName } from './ddl.ts';
 import { tableName } from './model.ts';
-import { grantedCondition, roleMatch } from './permission-rows.ts';
+import { grantedCondition, roleListParam, roleMatch } from './permission-rows.ts';
 
 /**
  * Read sets: every distinct list of read roles of a collection's documents is stored once, numbered, and each
@@ -50,6 +50,8 @@ export interface ReadSetSnapshot {
   sets: readonly number[] | null;
   /** `sets` as JSON, for SQLite's json_each. */
   json: string;
+  /** `sets` as a PostgreSQL array literal. */
+  arrayLiteral: string;
   takenAt: number;
 }
 
@@ -73,7 +75,8 @@ async function takeSnapshot(sql: SqlExecutor, collectionSequence: number, roles:
     params.values,
   );
   const sets = rows.length > maxSets ? null : rows.map((row) => Number(row['_set']));
-  return { upTo, sets, json: JSON.stringify(sets ?? []), takenAt };
+  const list = (sets ?? []).join(',');
+  return { upTo, sets, json: `[${list}]`, arrayLiteral: `{${list}}`, takenAt };
 }
 
 /** Read-set snapshots per caller role set (the identity cache hands out one set per user state) and collection. */
@@ -119,7 +122,7 @@ export function readCondition(collectionSequence: number, roles: ReadonlySet<str
     }
     // Both lists as subqueries: PostgreSQL plans a constant array element by element, which for hundreds of
     // sets and roles costs more than running the page.
-    const sets = `${column} IN (SELECT unnest(${params.add(snapshot.sets)}::bigint[]))`;
-    return `(${sets} OR ${newer(params, () => `${setRoles}."_role" IN (SELECT unnest(${params.add([...roles])}::text[]))`)})`;
+    const sets = `${column} IN (SELECT unnest(${params.add(snapshot.arrayLiteral)}::bigint[]))`;
+    return `(${sets} OR ${newer(params, () => `${setRoles}."_role" IN (SELECT unnest(${params.add(roleListParam('postgresql', roles))}::text[]))`)})`;
   };
 }

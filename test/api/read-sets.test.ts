@@ -3,6 +3,7 @@ import { GUEST_ROLES } from '../../src/auth/caller.ts';
 import { readSetRolesTableName, readSetsTableName } from '../../src/documents/ddl.ts';
 import { tableName } from '../../src/documents/model.ts';
 import { upgradeCollectionTables } from '../../src/documents/read-set-backfill.ts';
+import { roleListParam } from '../../src/documents/permission-rows.ts';
 import { ReadSetCache } from '../../src/documents/read-sets.ts';
 import { startGateway, type TestGateway } from '../support/gateway.ts';
 import { PROVIDERS, warnIfPostgresSkipped } from '../support/providers.ts';
@@ -76,6 +77,16 @@ describe.each(PROVIDERS)('read sets on %s', (provider) => {
     } finally {
       catalog.readSets = standard;
     }
+  });
+
+  it('binds role lists as one value that reads back exactly', async () => {
+    const roles = new Set(['any', 'user:a"b', 'team:c\\d/owner', 'label:x,y', 'member:{m}']);
+    const param = roleListParam(provider, roles);
+    const [row] =
+      provider === 'sqlite'
+        ? await t.db.sql.query(`SELECT json_group_array("value") AS "roles" FROM json_each(?)`, [param])
+        : await t.db.sql.query(`SELECT array_to_json($1::text[])::text AS "roles"`, [param]);
+    expect(JSON.parse(row!['roles'] as string)).toEqual([...roles]);
   });
 
   it('upgrades a collection made before read sets: column, tables and every document its set', async () => {
