@@ -3,7 +3,7 @@ import type { Database } from '../db/open.ts';
 import type { SqlExecutor } from '../db/sql.ts';
 import { createReadSetTableStatements, permissionsTableName, readSetColumn } from './ddl.ts';
 import { tableName } from './model.ts';
-import { readSetOf } from './read-sets.ts';
+import { lockReadSets, readSetOf } from './read-sets.ts';
 
 /**
  * Gives documents written without a read set (by a gateway that predates read sets, or by a bulk load that
@@ -70,12 +70,16 @@ export async function upgradeCollectionTables(db: Database): Promise<number> {
   let upgraded = 0;
   for (const { sequence } of await db.prisma.collection.findMany({ select: { sequence: true } })) {
     if (await hasReadSetColumn(db.sql, sequence)) continue;
-    await db.sql.transaction(async (tx) => {
+    const done = await db.sql.transaction(async (tx) => {
+      // Instances starting together on one PostgreSQL database: one upgrades, the others find it done.
+      if (tx.dialect === 'postgresql') await lockReadSets(tx, sequence);
+      if (await hasReadSetColumn(tx, sequence)) return false;
       await tx.execute(`ALTER TABLE ${quoteIdent(tableName(sequence))} ADD COLUMN ${readSetColumn(tx.dialect)}`);
       for (const statement of createReadSetTableStatements(tx.dialect, sequence)) await tx.execute(statement);
       await backfillReadSets(tx, sequence);
+      return true;
     });
-    upgraded++;
+    if (done) upgraded++;
   }
   return upgraded;
 }

@@ -18,6 +18,11 @@ import { grantedCondition, roleListParam, roleMatch } from './permission-rows.ts
 /** PostgreSQL advisory lock namespace ("RSET") for numbering new sets of a collection in commit order. */
 const NUMBERING_LOCK = 0x52534554;
 
+/** PostgreSQL: the collection's read sets are changed by one transaction at a time, until it ends. */
+export async function lockReadSets(sql: SqlExecutor, collectionSequence: number): Promise<void> {
+  await sql.query('SELECT pg_advisory_xact_lock($1, $2)', [NUMBERING_LOCK, collectionSequence]);
+}
+
 const canonicalReadRoles = (permissions: readonly Permission[]): string[] =>
   [...new Set(permissions.filter((p) => p.action === 'read').map((p) => p.role))].sort();
 
@@ -34,7 +39,7 @@ export async function readSetOf(sql: SqlExecutor, collectionSequence: number, pe
   const find = `SELECT "_set" FROM ${sets} WHERE "_roles" = ${placeholder(sql.dialect, 1)}`;
   const [found] = await sql.query(find, [key]);
   if (found) return Number(found['_set']);
-  if (sql.dialect === 'postgresql') await sql.query('SELECT pg_advisory_xact_lock($1, $2)', [NUMBERING_LOCK, collectionSequence]);
+  if (sql.dialect === 'postgresql') await lockReadSets(sql, collectionSequence);
   const [created] = await sql.query(`INSERT INTO ${sets} ("_roles") VALUES (${placeholder(sql.dialect, 1)}) ON CONFLICT ("_roles") DO NOTHING RETURNING "_set"`, [key]);
   // Nothing returned: another transaction created the set while this one waited for the lock.
   if (!created) return Number((await sql.query(find, [key]))[0]!['_set']);
