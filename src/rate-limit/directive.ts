@@ -48,11 +48,12 @@ export class RateLimitPlugin<Types extends SchemaTypes> extends BasePlugin<Types
     const limit = this.limitOf(fieldConfig.name);
     if (!limit) return fieldConfig;
     const args: RateLimitDirectiveArgs = { max: limit.max, window: limit.window, ...(limit.identityArgs ? { identityArgs: [...limit.identityArgs] } : {}) };
-    const existing = (fieldConfig.extensions?.['directives'] as unknown[] | undefined) ?? [];
     return {
       ...fieldConfig,
       description: [fieldConfig.description, describeLimit(limit, this.config().exemptApiKeys)].filter(Boolean).join(' '),
-      extensions: { ...fieldConfig.extensions, directives: [...existing, { name: RATE_LIMIT_DIRECTIVE, args }] },
+      // In @graphql-tools' by-name form (printSchemaWithDirectives reads it); the directives plugin builds the AST
+      // node from it and merges in a field's own `directives` option.
+      extensions: { ...fieldConfig.extensions, directives: { [RATE_LIMIT_DIRECTIVE]: args } },
     };
   }
 

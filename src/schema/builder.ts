@@ -24,8 +24,12 @@ export type Builder = PothosSchemaTypes.SchemaBuilder<PothosSchemaTypes.ExtendDe
  * per-collection types later), and a Pothos builder produces one schema.
  */
 export function createBuilder(rateLimits: RateLimitConfig): Builder {
-  // rateLimit first: it adds the directive that the directives plugin then records.
-  return new SchemaBuilder<GatewaySchemaTypes>({ plugins: [RATE_LIMIT_DIRECTIVE, DirectivesPlugin], rateLimits });
+  // Directives in extensions keyed by name, the form @graphql-tools (printSchemaWithDirectives) reads.
+  return new SchemaBuilder<GatewaySchemaTypes>({
+    plugins: [RATE_LIMIT_DIRECTIVE, DirectivesPlugin],
+    directives: { useGraphQLToolsUnorderedDirectives: true },
+    rateLimits,
+  });
 }
 
 export type Types = PothosSchemaTypes.ExtendDefaultTypes<GatewaySchemaTypes>;
