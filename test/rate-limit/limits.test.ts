@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT_KEY, startGateway, type TestGateway } from '../support/gateway.ts';
+import { ROOT_KEY, startGateway } from '../support/gateway.ts';
 import { PROVIDERS, warnIfPostgresSkipped } from '../support/providers.ts';
 import { CREATE_DOCUMENT, createAs, createNotes, PASSWORD, userSession } from './support.ts';
 
