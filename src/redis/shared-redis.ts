@@ -42,17 +42,17 @@ export class SharedRedis {
     });
   }
 
-  /** Resolves once connected, or after the connect timeout (requests then count locally until it connects). */
+  /** Resolves once connected, or on the first failure to (requests then count locally until it connects). */
   async connected(): Promise<void> {
     if (this.client.status === 'ready') return;
     await new Promise<void>((resolve) => {
       const done = () => {
         clearTimeout(timer);
-        this.client.off('ready', done);
+        this.client.off('ready', done).off('error', done);
         resolve();
       };
       const timer = setTimeout(done, CONNECT_TIMEOUT_MS * 2);
-      this.client.on('ready', done);
+      this.client.on('ready', done).on('error', done);
     });
   }
 
