@@ -15,7 +15,7 @@ import type { Decision, WindowStore } from './store.ts';
  * across instances (test/rate-limit/store-atomicity.test.ts shows it with the library's own stores). So the
  * limiter runs `readOnly` (it never writes back) and the read is this module's AdmissionStore, whose
  * getForIdentity is the WindowStore's atomic check-and-record: it returns a window the limiter's count turns into
- * the store's verdict. One store call per limited field.
+ * the store's verdict. One store call per limited field, and no per-call work that grows with `max`.
  */
 
 /** What a limited field's resolver context carries. */
@@ -39,6 +39,9 @@ function callerIdentity({ caller, clientIp }: LimitedContext): string {
   return `${clientIp}|${who}`;
 }
 
+/** The limiter's own threshold: the store applies the real max (see AdmissionStore.getForIdentity). */
+const VERDICT_MAX = 1;
+
 /** Budgets keyed by arguments alone (a sign-in's email) are shared by every client. */
 const ANY_CLIENT = '*';
 
@@ -55,10 +58,10 @@ class AdmissionStore extends Store {
 
   override async getForIdentity({ contextIdentity, fieldIdentity }: Identity): Promise<readonly number[]> {
     this.decision = await this.windows.hit(`${contextIdentity}|${fieldIdentity}`, this.limit);
-    // The limiter refuses when the returned calls plus this one exceed max, counting only calls it sees as inside
-    // the window by its own clock: stamped now, a full window refuses and one of (used - 1) calls admits.
-    const seen = this.decision.allowed ? this.limit.max - this.decision.remaining - 1 : this.limit.max;
-    return new Array<number>(seen).fill(Date.now());
+    // The limiter is run with max 1 (VERDICT_MAX): it refuses when the returned calls plus this one exceed 1,
+    // counting calls it sees inside the window by its own clock. An empty window admits, one call stamped now
+    // refuses — the store's verdict, without handing over (and having filtered) every recorded call.
+    return this.decision.allowed ? [] : [Date.now()];
   }
 
   override setForIdentity(): void {
@@ -82,7 +85,7 @@ export class RateLimiter {
       identifyContext: (context: LimitedContext) => (limit.identityArgs ? ANY_CLIENT : callerIdentity(context)),
       formatError: ({ fieldName }) => `Rate limit for ${fieldName} has been exceeded. Please try again after some time.`,
     });
-    const refusal = await limiter(call, { max: limit.max, window: limit.window, identityArgs: limit.identityArgs ?? [], readOnly: true });
+    const refusal = await limiter(call, { max: VERDICT_MAX, window: limit.window, identityArgs: limit.identityArgs ?? [], readOnly: true });
     const decision = store.decision!;
     call.context.rateLimitReport.record(limit, decision);
     if (refusal !== undefined) {

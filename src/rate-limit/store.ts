@@ -25,24 +25,33 @@ export interface WindowStore {
 /** Keys kept at most; the least recently used goes first, so a flood of distinct clients cannot grow memory. */
 const MAX_KEYS = 100_000;
 
+/** Admitted calls of one key, oldest first, from `head` on: expired ones are dropped in amortized O(1), at most as many kept as live. */
+interface CallLog {
+  times: number[];
+  head: number;
+}
+
 /** One process's budgets. Check and record run synchronously, with no await between them: atomic in Node. */
 export class MemoryWindowStore implements WindowStore {
-  private readonly calls = new Map<string, number[]>();
+  private readonly logs = new Map<string, CallLog>();
 
   constructor(private readonly now: () => number) {}
 
   hit(key: string, { max, windowMs }: WindowLimit): Promise<Decision> {
     const now = this.now();
-    const calls = this.calls.get(key) ?? [];
-    let expired = 0;
-    while (expired < calls.length && calls[expired]! + windowMs <= now) expired++;
-    if (expired) calls.splice(0, expired);
-    const allowed = calls.length < max;
-    if (allowed) calls.push(now);
+    const log = this.logs.get(key) ?? { times: [], head: 0 };
+    while (log.head < log.times.length && log.times[log.head]! + windowMs <= now) log.head++;
+    if (log.head > 0 && log.head * 2 >= log.times.length) {
+      log.times = log.times.slice(log.head);
+      log.head = 0;
+    }
+    const used = log.times.length - log.head;
+    const allowed = used < max;
+    if (allowed) log.times.push(now);
     // Re-inserted: Map order is recency order for eviction.
-    this.calls.delete(key);
-    if (calls.length) this.calls.set(key, calls);
-    if (this.calls.size > MAX_KEYS) this.calls.delete(this.calls.keys().next().value!);
-    return Promise.resolve({ allowed, remaining: max - calls.length, resetAt: (calls[0] ?? now) + windowMs });
+    this.logs.delete(key);
+    if (log.times.length > log.head) this.logs.set(key, log);
+    if (this.logs.size > MAX_KEYS) this.logs.delete(this.logs.keys().next().value!);
+    return Promise.resolve({ allowed, remaining: max - used - (allowed ? 1 : 0), resetAt: (log.times[log.head] ?? now) + windowMs });
   }
 }
