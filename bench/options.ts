@@ -7,7 +7,12 @@ export interface BenchOptions {
   durationSeconds: number;
   warmupSeconds: number;
   connections: number;
+  /** Run only this group of cases (`rate-limit`), printing its table instead of writing RESULTS.md. */
+  only: BenchGroup | null;
 }
+
+export const BENCH_GROUPS = ['rate-limit'] as const;
+export type BenchGroup = (typeof BENCH_GROUPS)[number];
 
 const SMALL_SIZE = 10_000;
 const DEFAULTS = { docs: 100_000, duration: 8, warmup: 3, connections: 10 };
@@ -18,6 +23,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --duration S      seconds of load per case (default ${DEFAULTS.duration})
   --warmup S        seconds of discarded load before each case, three times as long on a fresh server (default ${DEFAULTS.warmup})
   --connections N   concurrent connections (default ${DEFAULTS.connections})
+  --only GROUP      run only these cases and print them, leaving RESULTS.md alone: ${BENCH_GROUPS.join(', ')}
 PostgreSQL runs on BENCH_DATABASE_URL, else TEST_DATABASE_URL, else postgresql://postgres@127.0.0.1:5432/test.`;
 
 export class UsageError extends Error {}
@@ -39,6 +45,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       duration: { type: 'string' },
       warmup: { type: 'string' },
       connections: { type: 'string' },
+      only: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -48,6 +55,9 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
   const sizes = values.sizes
     ? values.sizes.split(',').map((size) => positiveInteger('--sizes', size.trim()))
     : [SMALL_SIZE, optionalInteger('--docs', values.docs, DEFAULTS.docs)];
+  if (values.only !== undefined && !(BENCH_GROUPS as readonly string[]).includes(values.only)) {
+    throw new UsageError(`--only must be one of ${BENCH_GROUPS.join(', ')}, got ${JSON.stringify(values.only)}`);
+  }
   const distinct = [...new Set(sizes)].sort((a, b) => a - b);
   if (distinct.length < 2) throw new UsageError('at least two different collection sizes are needed for the scaling comparison');
 
@@ -56,9 +66,10 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     durationSeconds: optionalInteger('--duration', values.duration, DEFAULTS.duration),
     warmupSeconds: optionalInteger('--warmup', values.warmup, DEFAULTS.warmup),
     connections: optionalInteger('--connections', values.connections, DEFAULTS.connections),
+    only: (values.only as BenchGroup | undefined) ?? null,
   };
 }
 
 /** The arguments that reproduce a run exactly, defaults spelled out. */
 export const optionArgs = (options: BenchOptions): string =>
-  `--sizes ${options.sizes.join(',')} --duration ${options.durationSeconds} --warmup ${options.warmupSeconds} --connections ${options.connections}`;
+  `--sizes ${options.sizes.join(',')} --duration ${options.durationSeconds} --warmup ${options.warmupSeconds} --connections ${options.connections}${options.only ? ` --only ${options.only}` : ''}`;

@@ -10,6 +10,7 @@ import { baselineOperation } from './operations.ts';
 import { optionArgs, parseOptions, USAGE, UsageError, type BenchOptions } from './options.ts';
 import { createPostgresDatabase, postgresAdminUrl, redactedUrl } from './postgres-database.ts';
 import { benchmarkProvider, type ProviderResults } from './provider-bench.ts';
+import { benchmarkRateLimits } from './rate-limit-bench.ts';
 import { renderReport } from './report.ts';
 import type { CaseResult } from './results.ts';
 import { startBaselineProcess } from './server-processes.ts';
@@ -59,6 +60,14 @@ async function benchmarkPostgres(options: BenchOptions, workDir: string, cleanup
   return { results, adminUrl: admin };
 }
 
+/** `--only rate-limit`: the rate-limit overhead cases alone, printed. */
+async function benchRateLimits(options: BenchOptions, cleanup: Cleanup): Promise<void> {
+  const workDir = await mkdtemp(join(tmpdir(), 'gateway-bench-'));
+  cleanup.add(() => rm(workDir, { recursive: true, force: true }));
+  console.log('Rate limits: createDocument with limits off and on');
+  console.log(`\n${await benchmarkRateLimits(workDir, options, cleanup)}`);
+}
+
 async function bench(options: BenchOptions, cleanup: Cleanup): Promise<void> {
   const startedAt = new Date();
   const [loadBefore = 0] = loadavg();
@@ -106,7 +115,7 @@ if (options) {
   const cleanup = new Cleanup();
   cleanup.runOnSignals();
   try {
-    await bench(options, cleanup);
+    await (options.only === 'rate-limit' ? benchRateLimits(options, cleanup) : bench(options, cleanup));
   } finally {
     await cleanup.run();
   }

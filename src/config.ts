@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { importVerificationKeys, type VerificationKey } from './auth/jwt.ts';
 import { redactUrl } from './db/migrations/redact-url.ts';
+import { ConfigError } from './errors/config-error.ts';
+import { parseTrustProxy, type TrustProxy } from './rate-limit/client-ip.ts';
+import { loadRateLimitConfig, type RateLimitConfig } from './rate-limit/config.ts';
 import { isValidId } from './validation/ids.ts';
 
 /**
@@ -40,6 +43,13 @@ export interface Config {
   maxFileBytes: number;
   /** The gateway's public origin (e.g. https://api.example.com), for absolute file-token URLs; null: relative URLs. */
   publicUrl: string | null;
+  /** Redis shared by instances (rate limits, sign-in failure counts); null: each instance counts in memory. */
+  redisUrl: string | null;
+  /** Prefix of every Redis key this gateway writes. */
+  redisKeyPrefix: string;
+  /** Proxies whose X-Forwarded-For names the client (TRUST_PROXY). */
+  trustProxy: TrustProxy;
+  rateLimits: RateLimitConfig;
   /** What one GraphQL operation may ask for (see src/http/abuse-limits.ts). */
   graphqlLimits: GraphQLLimits;
 }
@@ -66,7 +76,7 @@ export interface ExternalJwtConfig {
   audience?: string;
 }
 
-export class ConfigError extends Error {}
+export { ConfigError };
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
 
@@ -162,6 +172,14 @@ function publicUrl(env: NodeJS.ProcessEnv): string | null {
   return raw.replace(/\/+$/, '');
 }
 
+/** REDIS_URL: redis:// or rediss://. */
+function redisUrl(env: NodeJS.ProcessEnv): string | null {
+  const raw = env['REDIS_URL'];
+  if (!raw) return null;
+  if (!/^rediss?:\/\/[^/]/.test(raw)) throw new ConfigError(`REDIS_URL must be a redis:// or rediss:// URL, got ${JSON.stringify(redactUrl(raw))}`);
+  return raw;
+}
+
 export function providerOf(databaseUrl: string): Config['provider'] {
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) return 'postgresql';
   if (databaseUrl.startsWith('file:')) return 'sqlite';
@@ -199,5 +217,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxFileBytes: integer(env, 'MAX_FILE_BYTES', 30_000_000, 1, 2 ** 31 - 1),
     publicUrl: publicUrl(env),
     graphqlLimits: graphqlLimits(env),
+    redisUrl: redisUrl(env),
+    redisKeyPrefix: text(env, 'REDIS_KEY_PREFIX', 'gateway:'),
+    trustProxy: parseTrustProxy(env['TRUST_PROXY']),
+    rateLimits: loadRateLimitConfig(env),
   };
 }

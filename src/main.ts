@@ -42,6 +42,8 @@ async function main(): Promise<void> {
   if (bootstrapKey) {
     logger.warn('no API key existed: created one with every scope; it is shown only now, send it as X-Appwrite-Key', { apiKey: bootstrapKey });
   }
+  // With REDIS_URL, the first requests should already count on the shared budgets (it never blocks for long).
+  await gateway.ready;
   const server = createHttpServer(gateway, config);
   server.listen(config.port, config.host);
   await once(server, 'listening');
@@ -57,6 +59,7 @@ async function main(): Promise<void> {
     server.close();
     server.closeIdleConnections();
     await once(server, 'close');
+    await gateway.close();
     await db.close();
     logger.info('stopped');
     process.exit(0);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { GraphQLError } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { ApiKeyStore } from './auth/api-keys.ts';
@@ -11,13 +11,20 @@ import { bodyLimitPlugin } from './http/body-limit-plugin.ts';
 import { resolveCaller } from './http/caller-resolver.ts';
 import { matchFileRoute, serveFileRoute, type FileRouteDeps } from './http/file-routes.ts';
 import { suggestionsFilterPlugin } from './http/suggestions-filter.ts';
-import { InMemoryAttemptCounter, LOGIN_ATTEMPTS } from './identity/attempt-limiter.ts';
+import { InMemoryAttemptCounter, LOGIN_ATTEMPTS, type AttemptCounter } from './identity/attempt-limiter.ts';
+import { RedisAttemptCounter } from './identity/redis-attempt-counter.ts';
 import { CountCache } from './documents/count-cache.ts';
 import { ReadSetCache } from './documents/read-sets.ts';
 import { IdentityCache } from './identity/identity-cache.ts';
 import type { IdentityServices } from './identity/services.ts';
 import type { Logger } from './logger.ts';
 import { CollectionCache } from './metadata/collection-cache.ts';
+import { clientIp } from './rate-limit/client-ip.ts';
+import { RateLimitReport, rateLimitHeadersPlugin } from './rate-limit/headers.ts';
+import { RateLimiter } from './rate-limit/limiter.ts';
+import { FallbackWindowStore, RedisWindowStore } from './rate-limit/redis-store.ts';
+import { MemoryWindowStore, type WindowStore } from './rate-limit/store.ts';
+import { SharedRedis } from './redis/shared-redis.ts';
 import type { GatewayContext, Services } from './schema/context.ts';
 import { buildSchema } from './schema/schema.ts';
 import type { StorageServices } from './storage/context.ts';
@@ -46,14 +53,27 @@ export interface GatewayOptions {
   jwtSecret?: string;
 }
 
+/**
+ * What the transport gives Yoga: node:http's request (its socket address is the client's, see TRUST_PROXY), or,
+ * through the Fetch handler, the client address when the embedder knows it (tests); neither: loopback.
+ */
+export interface ServerContext {
+  req?: IncomingMessage;
+  clientAddress?: string;
+}
+
 export interface Gateway {
-  yoga: YogaServerInstance<Record<string, unknown>, GatewayContext>;
+  yoga: YogaServerInstance<ServerContext, GatewayContext>;
   services: Services;
   db: Database;
   /** What the file routes (view, download, preview) need; createHttpServer serves them on node:http. */
   fileRoutes: FileRouteDeps;
   /** A Fetch-API handler for GraphQL and health, for tests and embedding (file routes: see createHttpServer). */
-  fetch: (request: Request) => Promise<Response>;
+  fetch: (request: Request, serverContext?: ServerContext) => Promise<Response>;
+  /** Resolves once the shared store (Redis, when configured) is connected or given up on for now. */
+  ready: Promise<void>;
+  /** Closes what the gateway opened (the Redis connection); the database is the caller's. */
+  close(): Promise<void>;
 }
 
 /** A GraphQLError all the way down is meant for the client; anything else is an internal failure to mask. */
@@ -88,6 +108,16 @@ query Databases {
 }
 `;
 
+/** One T per HTTP request, shared by the operations of a batch. */
+function perRequest<T>(create: () => T): (request: Request) => T {
+  const values = new WeakMap<Request, T>();
+  return (request) => {
+    let value = values.get(request);
+    if (value === undefined) values.set(request, (value = create()));
+    return value;
+  };
+}
+
 /**
  * Lets resolvers add response headers (the new session secret for a guest who signs in): one Headers per HTTP
  * request, shared by the operations of a batch, copied onto the response.
@@ -100,13 +130,15 @@ function responseHeadersPlugin(headersOf: (request: Request) => Headers): Plugin
   };
 }
 
-function createIdentityServices(config: Config, db: Database, now: () => number, jwtSecret: string | undefined): IdentityServices {
+function createIdentityServices(config: Config, db: Database, now: () => number, jwtSecret: string | undefined, redis: SharedRedis | null): IdentityServices {
+  const localFailures = new InMemoryAttemptCounter(LOGIN_ATTEMPTS.windowMs, now);
+  const loginFailures: AttemptCounter = redis ? new RedisAttemptCounter(redis, LOGIN_ATTEMPTS.windowMs, localFailures) : localFailures;
   return {
     prisma: db.prisma,
     cache: new IdentityCache(db.prisma, db.changes ?? undefined),
     jwtSecret: jwtSecret ?? config.jwtSecret ?? randomBytes(48).toString('base64url'),
     externalJwt: config.externalJwt,
-    loginFailures: new InMemoryAttemptCounter(LOGIN_ATTEMPTS.windowMs, now),
+    loginFailures,
     loginLimit: LOGIN_ATTEMPTS,
     now,
   };
@@ -123,8 +155,15 @@ function createStorageServices(config: Config, db: Database, now: () => number, 
   };
 }
 
+/** Rate-limit budgets: on Redis when configured (shared by instances, this process's memory while it is down). */
+function createWindowStore(redis: SharedRedis | null, now: () => number): WindowStore {
+  const local = new MemoryWindowStore(now);
+  return redis ? new FallbackWindowStore(redis, new RedisWindowStore(redis.client, redis.keyPrefix, now), local) : local;
+}
+
 export function createGateway({ config, db, logger, now = Date.now, jwtSecret }: GatewayOptions): Gateway {
-  const identity = createIdentityServices(config, db, now, jwtSecret);
+  const redis = config.redisUrl ? new SharedRedis(config.redisUrl, config.redisKeyPrefix, logger) : null;
+  const identity = createIdentityServices(config, db, now, jwtSecret, redis);
   const services: Services = {
     config,
     catalog: {
@@ -138,16 +177,13 @@ export function createGateway({ config, db, logger, now = Date.now, jwtSecret }:
     apiKeys: new ApiKeyStore(db.prisma, { rootApiKey: config.rootApiKey, now }),
     identity,
     storage: createStorageServices(config, db, now, identity),
+    rateLimiter: new RateLimiter(createWindowStore(redis, now), config.rateLimits.exemptApiKeys, now),
   };
-  const responseHeaders = new WeakMap<Request, Headers>();
-  const responseHeadersOf = (request: Request) => {
-    let headers = responseHeaders.get(request);
-    if (!headers) responseHeaders.set(request, (headers = new Headers()));
-    return headers;
-  };
+  const responseHeadersOf = perRequest(() => new Headers());
+  const rateLimitReportOf = perRequest(() => new RateLimitReport());
 
-  const yoga = createYoga<Record<string, unknown>, GatewayContext>({
-    schema: buildSchema(),
+  const yoga = createYoga<ServerContext, GatewayContext>({
+    schema: buildSchema(config.rateLimits),
     graphqlEndpoint: GRAPHQL_ENDPOINT_PATTERN,
     graphiql: {
       endpoint: '/v1/graphql',
@@ -184,11 +220,14 @@ export function createGateway({ config, db, logger, now = Date.now, jwtSecret }:
       ...abuseLimitsPlugins(config.graphqlLimits),
       suggestionsFilterPlugin((request) => callerOf(request.headers)),
       responseHeadersPlugin(responseHeadersOf),
+      rateLimitHeadersPlugin(rateLimitReportOf),
     ],
-    context: async ({ request }) => ({
+    context: async ({ request, req, clientAddress }) => ({
       services,
       caller: await callerOf(request.headers),
+      clientIp: clientIp(req?.socket.remoteAddress ?? clientAddress, request.headers.get('x-forwarded-for'), config.trustProxy),
       responseHeaders: responseHeadersOf(request),
+      rateLimitReport: rateLimitReportOf(request),
     }),
   });
   const callerOf = (headers: Headers) => resolveCaller(headers, services.apiKeys, services.identity, config.projectId);
@@ -198,7 +237,9 @@ export function createGateway({ config, db, logger, now = Date.now, jwtSecret }:
     services,
     db,
     fileRoutes: { storage: services.storage, resolveCaller: callerOf, logger },
-    fetch: (request) => (new URL(request.url).pathname === HEALTH_PATH ? health(db) : Promise.resolve(yoga.fetch(request))),
+    fetch: (request, serverContext = {}) => (new URL(request.url).pathname === HEALTH_PATH ? health(db) : Promise.resolve(yoga.fetch(request, serverContext))),
+    ready: redis ? redis.connected() : Promise.resolve(),
+    close: async () => redis?.close(),
   };
 }
 

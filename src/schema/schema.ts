@@ -7,6 +7,8 @@ import { addCommonTypes } from './common.ts';
 import { addDatabaseSchema } from './databases.ts';
 import { addDocumentSchema } from './documents.ts';
 import { addIndexSchema } from './indexes.ts';
+import type { RateLimitConfig } from '../rate-limit/config.ts';
+import { rateLimitDirective } from '../rate-limit/directive.ts';
 import type { SchemaRefs } from './refs.ts';
 import { addScalars } from './scalars.ts';
 import { addStorageSchema } from './storage.ts';
@@ -15,11 +17,11 @@ import { addTokenSchema } from './tokens.ts';
 import { addUserSchema } from './users.ts';
 
 /**
- * Builds the whole GraphQL schema. Pure and repeatable: a later step can call it again with more types
+ * Builds the whole GraphQL schema, every write operation with its rate limit. Pure and repeatable: a later step can call it again with more types
  * (typed per-collection fields) and swap the result into the running server.
  */
-export function buildSchema(): GraphQLSchema {
-  const builder = createBuilder();
+export function buildSchema(rateLimits: RateLimitConfig): GraphQLSchema {
+  const builder = createBuilder(rateLimits);
   builder.queryType({ description: 'Reads. Each field is an Appwrite operation (its operationId).' });
   builder.mutationType({ description: 'Writes. Each field is an Appwrite operation (its operationId).' });
   addScalars(builder);
@@ -35,5 +37,5 @@ export function buildSchema(): GraphQLSchema {
   addAccountSchema(builder, { Status, User });
   addStorageSchema(builder, { Status });
   addTokenSchema(builder, { Status });
-  return lexicographicSortSchema(builder.toSchema());
+  return lexicographicSortSchema(builder.toSchema({ directives: [rateLimitDirective] }));
 }

@@ -15,15 +15,21 @@ export interface GraphQLResponse<T = any> {
   errors?: { message: string; extensions?: { type?: string; code?: number; [key: string]: unknown } }[];
 }
 
+export interface GqlOptions {
+  key?: string | null;
+  headers?: Record<string, string>;
+  ip?: string;
+}
+
 export interface TestGateway {
   provider: Provider;
   gateway: Gateway;
   db: Database;
-  /** Sends one operation to /v1/graphql; `key: null` sends it as a guest. */
-  gql<T = any>(query: string, variables?: Record<string, unknown>, options?: { key?: string | null; headers?: Record<string, string> }): Promise<GraphQLResponse<T>>;
+  /** Sends one operation to /v1/graphql; `key: null` sends it as a guest; `ip`: the client address (default loopback). */
+  gql<T = any>(query: string, variables?: Record<string, unknown>, options?: GqlOptions): Promise<GraphQLResponse<T>>;
   /** Like gql, but fails the test on any error and returns `data`. */
   ok<T = any>(query: string, variables?: Record<string, unknown>, options?: { key?: string | null }): Promise<T>;
-  request(path: string, init?: RequestInit): Promise<Response>;
+  request(path: string, init?: RequestInit, ip?: string): Promise<Response>;
   close(): Promise<void>;
 }
 
@@ -47,15 +53,16 @@ export async function attachGateway(provider: Provider, url: string, env: Record
   const config = loadConfig({ DATABASE_URL: url, ROOT_API_KEY: ROOT_KEY, LOG_LEVEL: 'silent', ...env });
   const db = await openDatabase(url, provider);
   const gateway = createGateway({ config, db, logger: createLogger('silent'), ...(now ? { now } : {}) });
+  await gateway.ready;
 
-  const request = (path: string, init?: RequestInit) => gateway.fetch(new Request(`http://gateway.test${path}`, init));
-  const gql = async (query: string, variables?: Record<string, unknown>, options: { key?: string | null; headers?: Record<string, string> } = {}) => {
+  const request = (path: string, init?: RequestInit, ip?: string) => gateway.fetch(new Request(`http://gateway.test${path}`, init), ip ? { clientAddress: ip } : {});
+  const gql = async (query: string, variables?: Record<string, unknown>, options: GqlOptions = {}) => {
     const key = options.key === undefined ? ROOT_KEY : options.key;
     const response = await request('/v1/graphql', {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(key ? { 'x-appwrite-key': key } : {}), ...options.headers },
       body: JSON.stringify({ query, variables }),
-    });
+    }, options.ip);
     return (await response.json()) as GraphQLResponse;
   };
   return {
@@ -70,6 +77,7 @@ export async function attachGateway(provider: Provider, url: string, env: Record
     },
     request,
     async close() {
+      await gateway.close();
       await db.close();
     },
   };
