@@ -1,4 +1,4 @@
-import { lexicographicSortSchema, type GraphQLSchema } from 'graphql';
+import { lexicographicSortSchema, specifiedDirectives, type GraphQLSchema } from 'graphql';
 import { addAccountSchema } from './account.ts';
 import { createBuilder } from './builder.ts';
 import { addAttributeSchema } from './attributes.ts';
@@ -37,5 +37,5 @@ export function buildSchema(rateLimits: RateLimitConfig): GraphQLSchema {
   addAccountSchema(builder, { Status, User });
   addStorageSchema(builder, { Status });
   addTokenSchema(builder, { Status });
-  return lexicographicSortSchema(builder.toSchema({ directives: [rateLimitDirective] }));
+  return lexicographicSortSchema(builder.toSchema({ directives: [...specifiedDirectives, rateLimitDirective] }));
 }
