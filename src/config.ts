@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { importVerificationKeys, type VerificationKey } from './auth/jwt.ts';
+import { choice } from './config-choice.ts';
 import { redactUrl } from './db/migrations/redact-url.ts';
 import { ConfigError } from './errors/config-error.ts';
 import { parseTrustProxy, type TrustProxy } from './rate-limit/client-ip.ts';
@@ -105,13 +106,6 @@ function optional(env: NodeJS.ProcessEnv, name: string, minLength: number): stri
   return raw;
 }
 
-function flag(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (raw === 'true' || raw === 'false') return raw === 'true';
-  throw new ConfigError(`${name} must be true or false, got ${JSON.stringify(raw)}`);
-}
-
 /** Defaults are Appwrite's where Appwrite has the limit (complexity 250, depth 3), else graphql-armor's. */
 function graphqlLimits(env: NodeJS.ProcessEnv): GraphQLLimits {
   return {
@@ -120,7 +114,7 @@ function graphqlLimits(env: NodeJS.ProcessEnv): GraphQLLimits {
     maxAliases: integer(env, 'GRAPHQL_MAX_ALIASES', 50, 0, 10_000),
     maxTokens: integer(env, 'GRAPHQL_MAX_TOKENS', 1000, 10, 1_000_000),
     maxDirectives: integer(env, 'GRAPHQL_MAX_DIRECTIVES', 50, 0, 10_000),
-    introspection: flag(env, 'GRAPHQL_INTROSPECTION', true),
+    introspection: choice(env, 'GRAPHQL_INTROSPECTION', ['true', 'false'], 'true') === 'true',
   };
 }
 

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { SharedRedis } from '../redis/shared-redis.ts';
+import { defineScript, type SharedRedis } from '../redis/shared-redis.ts';
 import type { AttemptCounter } from './attempt-limiter.ts';
 
 /**
@@ -25,8 +25,7 @@ export class RedisAttemptCounter implements AttemptCounter {
     private readonly local: AttemptCounter,
   ) {
     this.client = redis.client;
-    this.client.defineCommand('gatewayRecordFailure', { numberOfKeys: 1, lua: RECORD_FAILURE });
-    this.recordFailure = (this.client as unknown as { gatewayRecordFailure: RecordCommand }).gatewayRecordFailure.bind(this.client);
+    this.recordFailure = defineScript<RecordCommand>(this.client, 'gatewayRecordFailure', RECORD_FAILURE);
   }
 
   count(key: string): Promise<number> {

@@ -1,3 +1,4 @@
+import { choice } from '../config-choice.ts';
 import { ConfigError } from '../errors/config-error.ts';
 import { DEFAULT_RATE_LIMITS, type RateLimitSpec } from './defaults.ts';
 
@@ -58,16 +59,9 @@ function override(name: string, base: RateLimitSpec, value: unknown): RateLimit 
   return checked(name, { ...base, ...(value as Partial<RateLimitSpec>) });
 }
 
-function flag(env: NodeJS.ProcessEnv, name: string, values: readonly [string, string], fallback: string): string {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (!values.includes(raw)) throw new ConfigError(`${name} must be ${values.join(' or ')}, got ${JSON.stringify(raw)}`);
-  return raw;
-}
-
 export function loadRateLimitConfig(env: NodeJS.ProcessEnv): RateLimitConfig {
-  const enabled = flag(env, 'RATE_LIMITS_ENABLED', ['true', 'false'], 'true') === 'true';
-  const exemptApiKeys = flag(env, 'RATE_LIMITS_API_KEYS', ['exempt', 'limited'], 'exempt') === 'exempt';
+  const enabled = choice(env, 'RATE_LIMITS_ENABLED', ['true', 'false'], 'true') === 'true';
+  const exemptApiKeys = choice(env, 'RATE_LIMITS_API_KEYS', ['exempt', 'limited'], 'exempt') === 'exempt';
   const given = overrides(env['RATE_LIMITS']);
   const unknown = Object.keys(given).filter((name) => !Object.hasOwn(DEFAULT_RATE_LIMITS, name));
   if (unknown.length) throw new ConfigError(`RATE_LIMITS names no such write operation: ${unknown.join(', ')}`);

@@ -17,15 +17,17 @@ export interface RateLimitSpec {
 }
 
 const DEFAULT: RateLimitSpec = { max: 60, window: '60s' };
+/** Appwrite's limit on document writes (and account JWTs). */
 const WRITE: RateLimitSpec = { max: 120, window: '60s' };
-const REMOVE: RateLimitSpec = { max: 60, window: '60s' };
+/** Appwrite's limit on deletes and on file and token writes. */
+const SIXTY_PER_MINUTE: RateLimitSpec = { max: 60, window: '60s' };
 
 const ATTRIBUTE_KINDS = ['Boolean', 'Datetime', 'Email', 'Enum', 'Float', 'Integer', 'Ip', 'String', 'Url'] as const;
 
 export const DEFAULT_RATE_LIMITS: Readonly<Record<string, RateLimitSpec>> = {
   accountCreate: { max: 10, window: '1h' },
   accountCreateEmailPasswordSession: { max: 10, window: '1h', identityArgs: ['email'] },
-  accountCreateJWT: { max: 120, window: '60s' },
+  accountCreateJWT: WRITE,
   accountDeleteSession: { max: 100, window: '1h' },
   usersCreateJWT: DEFAULT,
 
@@ -36,19 +38,19 @@ export const DEFAULT_RATE_LIMITS: Readonly<Record<string, RateLimitSpec>> = {
   databasesUpdateDocuments: WRITE,
   databasesIncrementDocumentAttribute: WRITE,
   databasesDecrementDocumentAttribute: WRITE,
-  databasesDeleteDocument: REMOVE,
-  databasesDeleteDocuments: REMOVE,
+  databasesDeleteDocument: SIXTY_PER_MINUTE,
+  databasesDeleteDocuments: SIXTY_PER_MINUTE,
 
-  storageCreateFile: { max: 60, window: '60s' },
-  storageDeleteFile: { max: 60, window: '60s' },
+  storageCreateFile: SIXTY_PER_MINUTE,
+  storageDeleteFile: SIXTY_PER_MINUTE,
   storageUpdateFile: DEFAULT,
   storageCreateBucket: DEFAULT,
   storageUpdateBucket: DEFAULT,
   storageDeleteBucket: DEFAULT,
 
-  tokensCreateFileToken: { max: 60, window: '60s' },
-  tokensUpdate: { max: 60, window: '60s' },
-  tokensDelete: { max: 60, window: '60s' },
+  tokensCreateFileToken: SIXTY_PER_MINUTE,
+  tokensUpdate: SIXTY_PER_MINUTE,
+  tokensDelete: SIXTY_PER_MINUTE,
 
   teamsCreateMembership: { max: 10, window: '1h' },
   teamsCreate: DEFAULT,

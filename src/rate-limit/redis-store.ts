@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { SharedRedis } from '../redis/shared-redis.ts';
+import { defineScript, type SharedRedis } from '../redis/shared-redis.ts';
 import type { Decision, WindowLimit, WindowStore } from './store.ts';
 
 /**
@@ -39,9 +39,7 @@ export class RedisWindowStore implements WindowStore {
     private readonly keyPrefix: string,
     private readonly now: () => number,
   ) {
-    client.defineCommand('gatewayRateLimitHit', { numberOfKeys: 1, lua: SLIDING_WINDOW_HIT });
-    const commands = client as unknown as { gatewayRateLimitHit: HitCommand };
-    this.command = commands.gatewayRateLimitHit.bind(client);
+    this.command = defineScript<HitCommand>(client, 'gatewayRateLimitHit', SLIDING_WINDOW_HIT);
   }
 
   async hit(key: string, { max, windowMs }: WindowLimit): Promise<Decision> {

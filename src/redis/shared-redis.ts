@@ -8,6 +8,12 @@ import type { Logger } from '../logger.ts';
  * are logged once each.
  */
 
+/** A one-key Lua script as a command of `client` (ioredis sends it by its SHA once Redis knows it). */
+export function defineScript<Command extends (key: string, ...args: never[]) => Promise<unknown>>(client: Redis, name: string, lua: string): Command {
+  client.defineCommand(name, { numberOfKeys: 1, lua });
+  return (client as unknown as Record<string, Command>)[name]!.bind(client) as Command;
+}
+
 const CONNECT_TIMEOUT_MS = 1000;
 const COMMAND_TIMEOUT_MS = 500;
 const MAX_RECONNECT_DELAY_MS = 2000;
