@@ -53,6 +53,8 @@ export interface Config {
   rateLimits: RateLimitConfig;
   /** What one GraphQL operation may ask for (see src/http/abuse-limits.ts). */
   graphqlLimits: GraphQLLimits;
+  /** How long a shutdown waits for in-flight requests before it destroys their connections and exits non-zero. */
+  shutdownTimeoutMs: number;
 }
 
 export interface GraphQLLimits {
@@ -215,5 +217,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisKeyPrefix: text(env, 'REDIS_KEY_PREFIX', 'gateway:'),
     trustProxy: parseTrustProxy(env['TRUST_PROXY']),
     rateLimits: loadRateLimitConfig(env),
+    shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 3_600_000),
   };
 }

@@ -9,6 +9,7 @@ import { abuseLimitsPlugins } from './http/abuse-limits.ts';
 import { appwriteRequestPlugin } from './http/appwrite-request-plugin.ts';
 import { bodyLimitPlugin } from './http/body-limit-plugin.ts';
 import { resolveCaller } from './http/caller-resolver.ts';
+import { HealthRoutes } from './http/health.ts';
 import { matchFileRoute, serveFileRoute, type FileRouteDeps } from './http/file-routes.ts';
 import { suggestionsFilterPlugin } from './http/suggestions-filter.ts';
 import { InMemoryAttemptCounter, LOGIN_ATTEMPTS, type AttemptCounter } from './identity/attempt-limiter.ts';
@@ -68,6 +69,8 @@ export interface Gateway {
   db: Database;
   /** What the file routes (view, download, preview) need; createHttpServer serves them on node:http. */
   fileRoutes: FileRouteDeps;
+  /** `/v1/health`, `/v1/health/live`, `/v1/health/ready`; serve marks it shutting down on SIGTERM. */
+  health: HealthRoutes;
   /** A Fetch-API handler for GraphQL and health, for tests and embedding (file routes: see createHttpServer). */
   fetch: (request: Request, serverContext?: ServerContext) => Promise<Response>;
   /** Resolves once the shared store (Redis, when configured) is connected or given up on for now. */
@@ -81,18 +84,6 @@ function isClientError(error: unknown): boolean {
   return error instanceof GraphQLError && (error.originalError == null || isClientError(error.originalError));
 }
 
-/** `GET /v1/health`: 200 once the database answers (migrations ran before the server was created), else 503. */
-export async function health(db: Database): Promise<Response> {
-  const started = performance.now();
-  try {
-    await db.ping();
-    return Response.json({ status: 'pass', database: { status: 'pass', provider: db.dialect, pingMs: Math.round(performance.now() - started) }, migrations: 'applied' });
-  } catch {
-    return Response.json({ status: 'fail', database: { status: 'fail', provider: db.dialect } }, { status: 503 });
-  }
-}
-
-const HEALTH_PATH = '/v1/health';
 const METADATA_TTL_WITH_CHANNEL_MS = 60_000;
 
 const GRAPHIQL_DEFAULT_QUERY = `# Appwrite-compatible GraphQL.
@@ -231,13 +222,15 @@ export function createGateway({ config, db, logger, now = Date.now, jwtSecret }:
     }),
   });
   const callerOf = (headers: Headers) => resolveCaller(headers, services.apiKeys, services.identity, config.projectId);
+  const health = new HealthRoutes(db);
 
   return {
     yoga,
     services,
     db,
     fileRoutes: { storage: services.storage, resolveCaller: callerOf, logger },
-    fetch: (request, serverContext = {}) => (new URL(request.url).pathname === HEALTH_PATH ? health(db) : Promise.resolve(yoga.fetch(request, serverContext))),
+    health,
+    fetch: (request, serverContext = {}) => health.answer(new URL(request.url).pathname) ?? Promise.resolve(yoga.fetch(request, serverContext)),
     ready: redis ? redis.connected() : Promise.resolve(),
     close: async () => redis?.close(),
   };
@@ -271,8 +264,9 @@ export function createHttpServer(gateway: Gateway, config: Config): Server {
       void serveFileRoute(req, res, url, fileRoute, gateway.fileRoutes);
       return;
     }
-    if (req.url === HEALTH_PATH || req.url?.startsWith(`${HEALTH_PATH}?`)) {
-      void health(gateway.db).then(async (response) => {
+    const healthAnswer = gateway.health.answer(url.pathname);
+    if (healthAnswer) {
+      void healthAnswer.then(async (response) => {
         res.writeHead(response.status, { 'content-type': 'application/json' });
         res.end(await response.text());
       });

@@ -16,6 +16,18 @@ const ROOT_CALLER: Caller = { kind: 'key', keyId: ROOT_KEY_ID, name: 'root', sco
 const LOOKUP_TTL_MS = 5_000;
 const LOOKUP_CACHE_SIZE = 1_000;
 
+/** Scopes of `scopes` that are not API key scopes. */
+export const unknownScopes = (scopes: readonly string[]): string[] => scopes.filter((s) => !(API_KEY_SCOPES as readonly string[]).includes(s));
+
+/** A stored key as operators see it: never its secret or hash. */
+export interface ApiKeySummary {
+  id: string;
+  name: string;
+  scopes: string[];
+  expire: string | null;
+  createdAt: string;
+}
+
 export interface ApiKeyStoreOptions {
   rootApiKey: string | null;
   now?: () => number;
@@ -36,7 +48,7 @@ export class ApiKeyStore {
   }
 
   async create(name: string, scopes: readonly string[], expire: string | null = null): Promise<{ id: string; secret: string }> {
-    const unknown = scopes.filter((s) => !(API_KEY_SCOPES as readonly string[]).includes(s));
+    const unknown = unknownScopes(scopes);
     if (unknown.length) throw new AppwriteError('general_argument_invalid', `Invalid \`scopes\` param: unknown scope ${unknown.join(', ')}`);
     const secret = `standard_${randomBytes(32).toString('hex')}`;
     const id = randomBytes(10).toString('hex');
@@ -45,6 +57,21 @@ export class ApiKeyStore {
       data: { id, name, scopes: JSON.stringify([...new Set(scopes)]), secretHash: hashSecret(secret), expire, createdAt: at, updatedAt: at },
     });
     return { id, secret };
+  }
+
+  /** Every stored key, oldest first. */
+  async list(): Promise<ApiKeySummary[]> {
+    const rows = await this.prisma.apiKey.findMany({ orderBy: { sequence: 'asc' } });
+    return rows.map((row) => ({ id: row.id, name: row.name, scopes: JSON.parse(row.scopes) as string[], expire: row.expire, createdAt: row.createdAt }));
+  }
+
+  /**
+   * Deletes the key; answers false when no key has this ID. Processes that resolved the key lately still accept
+   * it until their lookup cache entry expires (LOOKUP_TTL_MS).
+   */
+  async revoke(id: string): Promise<boolean> {
+    const { count } = await this.prisma.apiKey.deleteMany({ where: { id } });
+    return count > 0;
   }
 
   /** The caller behind an `X-Appwrite-Key` header value; throws for an unknown or expired key. */
