@@ -85,3 +85,14 @@ describe('PROJECT_ID', () => {
     expect(() => loadConfig({ PROJECT_ID: id })).toThrow(/^PROJECT_ID must be a valid ID/);
   });
 });
+
+describe('SHUTDOWN_TIMEOUT_MS', () => {
+  it('defaults to 10000 and reads a value', () => {
+    expect(loadConfig({}).shutdownTimeoutMs).toBe(10_000);
+    expect(loadConfig({ SHUTDOWN_TIMEOUT_MS: '250' }).shutdownTimeoutMs).toBe(250);
+  });
+
+  it.each(['-1', '3600001', '2.5', 'soon'])('refuses %s with one message naming the variable', (raw) => {
+    expect(() => loadConfig({ SHUTDOWN_TIMEOUT_MS: raw })).toThrow(/^SHUTDOWN_TIMEOUT_MS must be an integer between 0 and 3600000/);
+  });
+});

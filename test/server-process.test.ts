@@ -1,49 +1,22 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { listeningUrl, spawnNode } from './support/child-process.ts';
 
 /** `npm start` as a user runs it: a real process, real port, real signals. */
-const ROOT = join(import.meta.dirname, '..');
 const dir = mkdtempSync(join(tmpdir(), 'gateway-process-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function start(env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: ROOT,
-    env: { PATH: process.env['PATH'], HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-}
-
-function collect(child: ChildProcess): { text: () => string } {
-  let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
-  return { text: () => output };
-}
-
-const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-
-async function listeningUrl(output: { text: () => string }, child: ChildProcess): Promise<string> {
-  for (let i = 0; i < 300; i++) {
-    const match = /listening on (http:\/\/[^/]+)\/v1\/graphql/.exec(output.text());
-    if (match) return match[1]!;
-    if (child.exitCode !== null) throw new Error(`server exited: ${output.text()}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`server did not start: ${output.text()}`);
-}
+const start = (env: Record<string, string>) => spawnNode(['--import', 'tsx', 'src/main.ts'], env);
 
 describe('the server process', () => {
   it('creates a bootstrap API key on a fresh install without ROOT_API_KEY, shown once', async () => {
     const env = { DATABASE_URL: `file:${join(dir, 'bootstrap.db')}`, DATA_DIR: dir };
     const child = start(env);
-    const output = collect(child);
-    const base = await listeningUrl(output, child);
-    const key = /"apiKey":"(standard_[0-9a-f]{64})"/.exec(output.text())?.[1];
+    const base = await listeningUrl(child);
+    const key = /"apiKey":"(standard_[0-9a-f]{64})"/.exec(child.output.text())?.[1];
     expect(key).toBeDefined();
     const response = await fetch(`${base}/v1/graphql`, {
       method: 'POST',
@@ -51,29 +24,26 @@ describe('the server process', () => {
       body: JSON.stringify({ query: '{ databasesList { total } }' }),
     });
     expect(await response.json()).toEqual({ data: { databasesList: { total: 0 } } });
-    child.kill('SIGTERM');
-    expect(await exited(child)).toBe(0);
+    child.process.kill('SIGTERM');
+    expect(await child.exited).toBe(0);
     const again = start(env);
-    const againOutput = collect(again);
-    await listeningUrl(againOutput, again);
-    expect(againOutput.text()).not.toContain('apiKey');
-    again.kill('SIGTERM');
-    await exited(again);
+    await listeningUrl(again);
+    expect(again.output.text()).not.toContain('apiKey');
+    again.process.kill('SIGTERM');
+    await again.exited;
   });
 
   it('fails fast with one line naming a bad variable', async () => {
     const child = start({ PORT: 'not-a-port' });
-    const output = collect(child);
-    expect(await exited(child)).toBe(1);
-    expect(output.text().trim()).toBe('Configuration error: PORT must be an integer between 0 and 65535, got "not-a-port"');
+    expect(await child.exited).toBe(1);
+    expect(child.output.text().trim()).toBe('Configuration error: PORT must be an integer between 0 and 65535, got "not-a-port"');
   });
 
   it('starts on SQLite, migrates, serves health and GraphQL, and drains on SIGTERM', async () => {
     const env = { DATABASE_URL: `file:${join(dir, 'gateway.db')}`, ROOT_API_KEY: 'process-test-root-key', DATA_DIR: dir };
     const child = start(env);
-    const output = collect(child);
-    const base = await listeningUrl(output, child);
-    expect(output.text()).toContain('migrations applied');
+    const base = await listeningUrl(child);
+    expect(child.output.text()).toContain('migrations applied');
     const health = await fetch(`${base}/v1/health`);
     expect(health.status).toBe(200);
     expect((await fetch(`${base}/v1/health?probe=1`)).status).toBe(200);
@@ -92,26 +62,25 @@ describe('the server process', () => {
       req.on('error', reject);
       req.write(body.slice(0, 10));
       setTimeout(() => {
-        child.kill('SIGTERM');
+        child.process.kill('SIGTERM');
         setTimeout(() => req.end(body.slice(10)), 300);
       }, 300);
     });
     expect(JSON.parse(await answer)).toEqual({ data: { databasesCreate: { _id: 'p' } } });
-    expect(await exited(child)).toBe(0);
-    expect(output.text()).toContain('stopped');
+    expect(await child.exited).toBe(0);
+    expect(child.output.text()).toContain('stopped');
 
     // A second start applies nothing and finds the data.
     const again = start(env);
-    const againOutput = collect(again);
-    const base2 = await listeningUrl(againOutput, again);
-    expect(againOutput.text()).not.toContain('migrations applied');
+    const base2 = await listeningUrl(again);
+    expect(again.output.text()).not.toContain('migrations applied');
     const listed = await fetch(`${base2}/v1/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-appwrite-key': 'process-test-root-key' },
       body: JSON.stringify({ query: '{ databasesGet(databaseId: "p") { _id } }' }),
     });
     expect(await listed.json()).toEqual({ data: { databasesGet: { _id: 'p' } } });
-    again.kill('SIGTERM');
-    expect(await exited(again)).toBe(0);
+    again.process.kill('SIGTERM');
+    expect(await again.exited).toBe(0);
   });
 });
