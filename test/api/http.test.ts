@@ -18,6 +18,13 @@ describe('HTTP surface', () => {
     expect(await response.json()).toMatchObject({ status: 'pass', database: { status: 'pass', provider: 'sqlite' } });
   });
 
+  it('answers liveness with 200 and readiness with 200 while the database answers', async () => {
+    const live = await t.request('/v1/health/live');
+    expect([live.status, await live.json()]).toEqual([200, { status: 'pass' }]);
+    const ready = await t.request('/v1/health/ready');
+    expect([ready.status, await ready.json()]).toEqual([200, { status: 'pass' }]);
+  });
+
   it.each(['/v1/graphql', '/v1/graphql/mutation', '/graphql'])('serves GraphQL at %s', async (path) => {
     const response = await post(path, { query: '{ databasesList { total } }' });
     expect(response.status).toBe(200);
@@ -99,4 +106,31 @@ describe('HTTP surface', () => {
     const rows = await t.db.prisma.apiKey.findMany();
     expect(JSON.stringify(rows)).not.toContain(secret);
   });
+});
+
+describe('readiness', () => {
+  const withGateway = async (use: (t: TestGateway) => Promise<void>) => {
+    const t = await startGateway('sqlite');
+    try {
+      await use(t);
+    } finally {
+      await t.close();
+    }
+  };
+
+  it('answers 503 once the gateway is shutting down, while liveness stays 200', () =>
+    withGateway(async (t) => {
+      t.gateway.health.markShuttingDown();
+      const ready = await t.request('/v1/health/ready');
+      expect([ready.status, await ready.json()]).toEqual([503, { status: 'fail', reason: 'shutting down' }]);
+      expect((await t.request('/v1/health/live')).status).toBe(200);
+    }));
+
+  it('answers 503 when the database does not answer, without the driver message', () =>
+    withGateway(async (t) => {
+      await t.db.close();
+      const ready = await t.request('/v1/health/ready');
+      expect([ready.status, await ready.json()]).toEqual([503, { status: 'fail', reason: 'database unavailable' }]);
+      expect((await t.request('/v1/health/live')).status).toBe(200);
+    }));
 });
