@@ -36,8 +36,11 @@ export const statusOk: StatusShape = { status: true };
 
 /** Arguments shared by the list operations. */
 export const listArgs = (arg: ArgBuilder) => ({
-  queries: arg.stringList({ required: false, description: 'Queries in Appwrite\'s JSON query syntax, e.g. {"method":"limit","values":[10]}.' }),
-  total: arg.boolean({ required: false, description: 'When false, the total is not counted and returned as 0 (faster).' }),
+  queries: arg.stringList({
+    required: false,
+    description: 'Queries in Appwrite\'s JSON syntax, as the SDKs\' Query helpers write them, e.g. {"method":"limit","values":[10]}: filters, order, limit (default 25, at most MAX_LIST_LIMIT), offset and cursors.',
+  }),
+  total: arg.boolean({ required: false, description: 'When false, the matches are not counted and `total` is 0 (faster). Default true.' }),
 });
 
 /** The database and collection a collection-scoped operation works on. */
@@ -70,7 +73,7 @@ export function addListType<T>(
 
 export function addCommonTypes(builder: Builder) {
   const Status = builder.objectRef<StatusShape>('Status').implement({
-    description: 'The answer of operations that Appwrite answers with no content.',
+    description: 'The result of an operation that Appwrite answers with an empty body.',
     fields: (t) => ({ status: t.exposeBoolean('status', { description: 'True when the operation succeeded.' }) }),
   });
   return { Status };
