@@ -1,7 +1,7 @@
-import { attributeKind, createAttribute, deleteAttribute, getAttribute, listAttributes, updateAttribute, type AttributeKind } from '../metadata/attributes.ts';
+import { ATTRIBUTE_QUERY_FIELDS, attributeKind, createAttribute, deleteAttribute, getAttribute, listAttributes, updateAttribute, type AttributeKind } from '../metadata/attributes.ts';
 import type { AttributeRecord } from '../metadata/records.ts';
 import type { ArgBuilder, Builder } from './builder.ts';
-import { addListType, authorize, collectionArgs, listArgs, listed, statusOk } from './common.ts';
+import { addListType, authorize, collectionArgs, ID_RULE, listArgs, listed, queryableFields, statusOk } from './common.ts';
 import type { StatusRef } from './refs.ts';
 
 /**
@@ -54,7 +54,7 @@ function kindArgs(arg: ArgBuilder, spec: KindSpec, mode: 'create' | 'update') {
     key: arg.string({
       required: true,
       description: creating
-        ? 'Attribute key: 1 to 36 chars of a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special char.'
+        ? `Attribute key: ${ID_RULE}.`
         : 'Key of the attribute to update.',
     }),
     ...(spec.elements
@@ -136,7 +136,7 @@ export function addAttributeSchema(builder: Builder, refs: { Status: StatusRef }
   builder.queryFields((t) => ({
     databasesListAttributes: t.field({
       type: AttributeList,
-      description: 'List the attributes of a collection, filtered, sorted and paged by queries (key, type, size, required, array, status).',
+      description: `List the attributes of a collection, filtered, sorted and paged by queries. ${queryableFields(ATTRIBUTE_QUERY_FIELDS)}`,
       args: { ...collectionArgs(t.arg), ...listArgs(t.arg) },
       resolve: async (_, args, context) => {
         const { rows, count } = await listAttributes(authorize(context, 'collections.read'), args.databaseId, args.collectionId, args.queries, context.services.config.maxListLimit);
