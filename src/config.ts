@@ -3,6 +3,7 @@ import { importVerificationKeys, type VerificationKey } from './auth/jwt.ts';
 import { choice } from './config-choice.ts';
 import { redactUrl } from './db/migrations/redact-url.ts';
 import { ConfigError } from './errors/config-error.ts';
+import { loadMetricsConfig, type MetricsConfig } from './observability/metrics-config.ts';
 import { parseTrustProxy, type TrustProxy } from './rate-limit/client-ip.ts';
 import { loadRateLimitConfig, type RateLimitConfig } from './rate-limit/config.ts';
 import { isValidId } from './validation/ids.ts';
@@ -53,6 +54,8 @@ export interface Config {
   rateLimits: RateLimitConfig;
   /** What one GraphQL operation may ask for (see src/http/abuse-limits.ts). */
   graphqlLimits: GraphQLLimits;
+  /** The Prometheus endpoint; null unless METRICS_ENABLED=true. */
+  metrics: MetricsConfig | null;
 }
 
 export interface GraphQLLimits {
@@ -215,5 +218,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisKeyPrefix: text(env, 'REDIS_KEY_PREFIX', 'gateway:'),
     trustProxy: parseTrustProxy(env['TRUST_PROXY']),
     rateLimits: loadRateLimitConfig(env),
+    metrics: loadMetricsConfig(env),
   };
 }

@@ -30,7 +30,8 @@ export async function resolveCaller(headers: Headers, apiKeys: ApiKeyStore, iden
   return guestCaller();
 }
 
-function bearerToken(headers: Headers): string | null {
+/** The token of `Authorization: Bearer <token>`; null without one. */
+export function bearerToken(headers: Headers): string | null {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(headers.get('authorization') ?? '');
   return match?.[1] ?? null;
 }
