@@ -7,11 +7,11 @@ export interface BenchOptions {
   durationSeconds: number;
   warmupSeconds: number;
   connections: number;
-  /** Run only this group of cases (`rate-limit`), printing its table instead of writing RESULTS.md. */
+  /** Run only this group of cases (`rate-limit`, `permissions`), printing its table instead of writing RESULTS.md. */
   only: BenchGroup | null;
 }
 
-export const BENCH_GROUPS = ['rate-limit'] as const;
+export const BENCH_GROUPS = ['rate-limit', 'permissions'] as const;
 export type BenchGroup = (typeof BENCH_GROUPS)[number];
 
 const SMALL_SIZE = 10_000;

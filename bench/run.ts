@@ -7,9 +7,10 @@ import { benchmarkFileBaseline } from './file-download-bench.ts';
 import type { LoadSettings } from './load.ts';
 import { measureServer } from './measure-server.ts';
 import { baselineOperation } from './operations.ts';
-import { optionArgs, parseOptions, USAGE, UsageError, type BenchOptions } from './options.ts';
+import { optionArgs, parseOptions, USAGE, UsageError, type BenchGroup, type BenchOptions } from './options.ts';
 import { createPostgresDatabase, postgresAdminUrl, redactedUrl } from './postgres-database.ts';
 import { benchmarkProvider, type ProviderResults } from './provider-bench.ts';
+import { benchmarkPermissions } from './permission-bench.ts';
 import { benchmarkRateLimits } from './rate-limit-bench.ts';
 import { renderReport } from './report.ts';
 import type { CaseResult } from './results.ts';
@@ -58,6 +59,21 @@ async function benchmarkPostgres(options: BenchOptions, workDir: string, cleanup
   cleanup.add(database.drop);
   const results = await benchmarkProvider('postgresql', database.url, join(workDir, 'postgresql'), options.sizes, options, cleanup);
   return { results, adminUrl: admin };
+}
+
+/** `--only permissions`: the permission target alone, on SQLite and (when reachable) PostgreSQL, printed. */
+async function benchPermissions(options: BenchOptions, cleanup: Cleanup): Promise<void> {
+  const workDir = await mkdtemp(join(tmpdir(), 'gateway-bench-'));
+  cleanup.add(() => rm(workDir, { recursive: true, force: true }));
+  const size = options.sizes.at(-1)!;
+  const tables = [await benchmarkPermissions('sqlite', `file:${join(workDir, 'gateway.db')}`, join(workDir, 'sqlite'), size, options, cleanup)];
+  const database = await createPostgresDatabase(postgresAdminUrl());
+  if ('unreachable' in database) tables.push(`PostgreSQL skipped: ${database.unreachable}`);
+  else {
+    cleanup.add(database.drop);
+    tables.push(await benchmarkPermissions('postgresql', database.url, join(workDir, 'postgresql'), size, options, cleanup));
+  }
+  console.log(`\n${tables.join('\n\n')}`);
 }
 
 /** `--only rate-limit`: the rate-limit overhead cases alone, printed. */
@@ -115,7 +131,9 @@ if (options) {
   const cleanup = new Cleanup();
   cleanup.runOnSignals();
   try {
-    await (options.only === 'rate-limit' ? benchRateLimits(options, cleanup) : bench(options, cleanup));
+    const groups: Record<BenchGroup, typeof bench> = { 'rate-limit': benchRateLimits, permissions: benchPermissions };
+    const run = options.only ? groups[options.only] : bench;
+    await run(options, cleanup);
   } finally {
     await cleanup.run();
   }

@@ -3,6 +3,7 @@ import { importVerificationKeys, type VerificationKey } from './auth/jwt.ts';
 import { choice } from './config-choice.ts';
 import { redactUrl } from './db/migrations/redact-url.ts';
 import { ConfigError } from './errors/config-error.ts';
+import { loadMetricsConfig, type MetricsConfig } from './observability/metrics-config.ts';
 import { parseTrustProxy, type TrustProxy } from './rate-limit/client-ip.ts';
 import { loadRateLimitConfig, type RateLimitConfig } from './rate-limit/config.ts';
 import { isValidId } from './validation/ids.ts';
@@ -55,6 +56,8 @@ export interface Config {
   graphqlLimits: GraphQLLimits;
   /** How long a shutdown waits for in-flight requests before it destroys their connections and exits non-zero. */
   shutdownTimeoutMs: number;
+  /** The Prometheus endpoint; null unless METRICS_ENABLED=true. */
+  metrics: MetricsConfig | null;
 }
 
 export interface GraphQLLimits {
@@ -218,5 +221,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: parseTrustProxy(env['TRUST_PROXY']),
     rateLimits: loadRateLimitConfig(env),
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 3_600_000),
+    metrics: loadMetricsConfig(env),
   };
 }

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { GraphQLError } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { ApiKeyStore } from './auth/api-keys.ts';
 import type { Config } from './config.ts';
@@ -20,6 +19,9 @@ import { IdentityCache } from './identity/identity-cache.ts';
 import type { IdentityServices } from './identity/services.ts';
 import type { Logger } from './logger.ts';
 import { CollectionCache } from './metadata/collection-cache.ts';
+import { maskInternalError } from './observability/internal-errors.ts';
+import { GatewayMetrics } from './observability/metrics.ts';
+import { requestLogPlugin } from './observability/request-log-plugin.ts';
 import { clientIp } from './rate-limit/client-ip.ts';
 import { RateLimitReport, rateLimitHeadersPlugin } from './rate-limit/headers.ts';
 import { RateLimiter } from './rate-limit/limiter.ts';
@@ -79,25 +81,63 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-/** A GraphQLError all the way down is meant for the client; anything else is an internal failure to mask. */
-function isClientError(error: unknown): boolean {
-  return error instanceof GraphQLError && (error.originalError == null || isClientError(error.originalError));
-}
-
 const METADATA_TTL_WITH_CHANNEL_MS = 60_000;
 
-const GRAPHIQL_DEFAULT_QUERY = `# Appwrite-compatible GraphQL.
-# Put your API key in the Headers tab below
-# (the server prints one on its first start).
-# Without a key you are a guest.
+/**
+ * What GraphiQL opens with: a query that runs as it is, and, commented, the steps to a first document (each was
+ * run by test/observability/graphiql.test.ts). Credentials go in its Headers tab (GRAPHIQL_HEADERS).
+ */
+export const GRAPHIQL_DEFAULT_QUERY = `# Appwrite-compatible GraphQL gateway.
+#
+# Who you are is set in the Headers tab below:
+#   "X-Appwrite-Key": "<API key>"    a server key (the first start prints one)
+#   "X-Appwrite-JWT": "<JWT>"        a user (accountCreateJWT makes one);
+#                                    "Authorization": "Bearer <JWT>" works too
+# Leave them empty to call as a guest. Send one of them, not both.
+#
+# Run this with Ctrl-Enter. Then, one at a time, uncomment and run the
+# operations below (select lines, Ctrl-/): a database, a collection with
+# an attribute, a document, and a list filtered with queries.
 
-query Databases {
+query ListDatabases {
   databasesList {
     total
     databases { _id name enabled }
   }
 }
+
+# mutation CreateDatabase {
+#   databasesCreate(databaseId: "blog", name: "Blog") { _id name }
+# }
+
+# mutation CreateCollection {
+#   databasesCreateCollection(databaseId: "blog", collectionId: "posts", name: "Posts",
+#     permissions: ["read(\\"any\\")", "create(\\"users\\")"]) { _id name }
+# }
+
+# mutation AddTitleAttribute {
+#   databasesCreateStringAttribute(databaseId: "blog", collectionId: "posts",
+#     key: "title", size: 128, required: true) { key status }
+# }
+
+# mutation CreateDocument {
+#   databasesCreateDocument(databaseId: "blog", collectionId: "posts",
+#     documentId: "unique()", data: {title: "Hello"}) { _id data }
+# }
+
+# query ListPosts {
+#   databasesListDocuments(databaseId: "blog", collectionId: "posts", queries: [
+#     "{\\"method\\":\\"equal\\",\\"attribute\\":\\"title\\",\\"values\\":[\\"Hello\\"]}",
+#     "{\\"method\\":\\"limit\\",\\"values\\":[10]}"
+#   ]) {
+#     total
+#     documents { _id data }
+#   }
+# }
 `;
+
+/** GraphiQL's Headers tab: empty values are not sent as credentials (the caller stays a guest). */
+export const GRAPHIQL_HEADERS = JSON.stringify({ 'X-Appwrite-Key': '', 'X-Appwrite-JWT': '' }, null, 2);
 
 /** One T per HTTP request, shared by the operations of a batch. */
 function perRequest<T>(create: () => T): (request: Request) => T {
@@ -154,6 +194,8 @@ function createWindowStore(redis: SharedRedis | null, now: () => number): Window
 
 export function createGateway({ config, db, logger, now = Date.now, jwtSecret }: GatewayOptions): Gateway {
   const redis = config.redisUrl ? new SharedRedis(config.redisUrl, config.redisKeyPrefix, logger) : null;
+  const schema = buildSchema(config.rateLimits);
+  const metrics = config.metrics ? new GatewayMetrics(config.metrics, schema) : null;
   const identity = createIdentityServices(config, db, now, jwtSecret, redis);
   const services: Services = {
     config,
@@ -168,19 +210,19 @@ export function createGateway({ config, db, logger, now = Date.now, jwtSecret }:
     apiKeys: new ApiKeyStore(db.prisma, { rootApiKey: config.rootApiKey, now }),
     identity,
     storage: createStorageServices(config, db, now, identity),
-    rateLimiter: new RateLimiter(createWindowStore(redis, now), config.rateLimits.exemptApiKeys, now),
+    rateLimiter: new RateLimiter(createWindowStore(redis, now), config.rateLimits.exemptApiKeys, now, metrics ? (field) => metrics.rateLimitRejected(field) : undefined),
   };
   const responseHeadersOf = perRequest(() => new Headers());
   const rateLimitReportOf = perRequest(() => new RateLimitReport());
 
   const yoga = createYoga<ServerContext, GatewayContext>({
-    schema: buildSchema(config.rateLimits),
+    schema,
     graphqlEndpoint: GRAPHQL_ENDPOINT_PATTERN,
     graphiql: {
       endpoint: '/v1/graphql',
       title: 'Appwrite GraphQL gateway',
       defaultQuery: GRAPHIQL_DEFAULT_QUERY,
-      headers: JSON.stringify({ 'X-Appwrite-Key': '' }, null, 2),
+      headers: GRAPHIQL_HEADERS,
     },
     // GraphiQL with its assets inlined, so it works without internet access (Yoga's default loads them from a CDN).
     // Loaded on the first browser visit: the bundle is large and most processes never serve it.
@@ -194,17 +236,13 @@ export function createGateway({ config, db, logger, now = Date.now, jwtSecret }:
       debug: (...args) => logger.debug(String(args[0])),
       info: (...args) => logger.info(String(args[0])),
       warn: (...args) => logger.warn(String(args[0])),
-      error: (...args) => logger.error(String(args[0])),
+      // Yoga also logs each error it masks: the request log does, with the request ID (see maskInternalError).
+      error: (...args) => args[0] instanceof Error || logger.error(String(args[0])),
     },
-    maskedErrors: {
-      maskError(error) {
-        if (isClientError(error)) return error as GraphQLError;
-        const original = (error as GraphQLError).originalError ?? error;
-        logger.error('internal error', { error: original instanceof Error ? original.stack ?? original.message : String(original) });
-        return new GraphQLError('Server Error', { extensions: { type: 'general_server_error', code: 500 } });
-      },
-    },
+    maskedErrors: { maskError: maskInternalError },
     plugins: [
+      requestLogPlugin({ logger, ...(metrics ? { observe: (summary) => metrics.observe(summary) } : {}) }),
+      ...(metrics ? metrics.plugins() : []),
       uploadPlugin({ tempDir: services.storage.store.uploadsDir, maxFileBytes: config.maxFileBytes, maxFiles: MAX_UPLOADS_PER_REQUEST }),
       bodyLimitPlugin(config.maxBodyBytes, isMultipart),
       appwriteRequestPlugin(),

@@ -47,7 +47,10 @@ async function startGateway(config: Config, logger: Logger): Promise<{ gateway: 
   );
   const bootstrapKey = await createBootstrapKey(db.prisma, gateway.services.apiKeys, config.rootApiKey);
   if (bootstrapKey) {
-    logger.warn('no API key existed: created one with every scope; it is shown only now, send it as X-Appwrite-Key', { apiKey: bootstrapKey });
+    // The one deliberate exception to "no secrets in output": the operator's only copy of the first key. A plain
+    // line on stdout, never a log field (logs on stderr stay free of secrets, and redaction would censor it).
+    process.stdout.write(`\nNo API key existed: created one with every scope. It is shown only now; send it as X-Appwrite-Key:\n\n  ${bootstrapKey}\n\n`);
+    logger.warn('no API key existed: created one with every scope and printed it once on stdout (not in the log)');
   }
   // With REDIS_URL, the first requests should already count on the shared budgets (it never blocks for long).
   await gateway.ready;

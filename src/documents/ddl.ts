@@ -33,6 +33,7 @@ export function createTableStatements(dialect: Dialect, collectionSequence: numb
     `CREATE INDEX ${quoteIdent(`${tableName(collectionSequence)}_updated`)} ON ${table} ("_updatedAt"${tieBreak})`,
     ...createPermissionsTableStatements(dialect, collectionSequence),
     ...createReadSetTableStatements(dialect, collectionSequence),
+    createReadSetIndexStatement(collectionSequence),
   ];
 }
 
@@ -55,6 +56,12 @@ function createPermissionsTableStatements(dialect: Dialect, collectionSequence: 
 
 /** The documents' read-set number (null: no read permission). */
 export const readSetColumn = (dialect: Dialect): string => `"_readSet" ${dialect === 'sqlite' ? 'INTEGER' : 'BIGINT'}`;
+
+export const readSetIndexName = (collectionSequence: number): string => `${tableName(collectionSequence)}_readset`;
+
+/** Documents by read set: counts of the readable documents read one index range per readable set. */
+export const createReadSetIndexStatement = (collectionSequence: number): string =>
+  `CREATE INDEX ${quoteIdent(readSetIndexName(collectionSequence))} ON ${quoteIdent(tableName(collectionSequence))} ("_readSet")`;
 
 export const readSetsTableName = (collectionSequence: number): string => `${tableName(collectionSequence)}_readsets`;
 export const readSetRolesTableName = (collectionSequence: number): string => `${tableName(collectionSequence)}_readset_roles`;

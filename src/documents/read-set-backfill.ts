@@ -1,7 +1,7 @@
 import { quoteIdent, SqlParams } from '../db/dialect.ts';
 import type { Database } from '../db/open.ts';
 import type { SqlExecutor } from '../db/sql.ts';
-import { createReadSetTableStatements, permissionsTableName, readSetColumn } from './ddl.ts';
+import { createReadSetIndexStatement, createReadSetTableStatements, permissionsTableName, readSetColumn, readSetIndexName } from './ddl.ts';
 import { tableName } from './model.ts';
 import { lockReadSets, readSetOf } from './read-sets.ts';
 
@@ -62,21 +62,34 @@ async function hasReadSetColumn(sql: SqlExecutor, collectionSequence: number): P
   return rows.length > 0;
 }
 
+/** The names of every read-set index (the last step of an upgrade): one query, however many collections. */
+async function readSetIndexNames(sql: SqlExecutor): Promise<Set<string>> {
+  const rows =
+    sql.dialect === 'sqlite'
+      ? await sql.query(`SELECT "name" FROM sqlite_master WHERE "type" = 'index' AND "name" LIKE 'c%\\_readset' ESCAPE '\\'`)
+      : await sql.query(`SELECT indexname AS "name" FROM pg_indexes WHERE schemaname = current_schema() AND indexname LIKE 'c%\\_readset'`);
+  return new Set(rows.map((row) => row['name'] as string));
+}
+
 /**
- * At start: collections created before read sets existed get the column, the tables and their documents' sets.
- * Returns the collections upgraded.
+ * At start: collections created before read sets existed get the column, the tables and their documents' sets;
+ * then the index on "_readSet" (collections made before it). Returns the collections upgraded.
  */
 export async function upgradeCollectionTables(db: Database): Promise<number> {
+  const indexed = await readSetIndexNames(db.sql);
   let upgraded = 0;
   for (const { sequence } of await db.prisma.collection.findMany({ select: { sequence: true } })) {
-    if (await hasReadSetColumn(db.sql, sequence)) continue;
+    if (indexed.has(readSetIndexName(sequence))) continue;
     const done = await db.sql.transaction(async (tx) => {
       // Instances starting together on one PostgreSQL database: one upgrades, the others find it done.
       if (tx.dialect === 'postgresql') await lockReadSets(tx, sequence);
-      if (await hasReadSetColumn(tx, sequence)) return false;
-      await tx.execute(`ALTER TABLE ${quoteIdent(tableName(sequence))} ADD COLUMN ${readSetColumn(tx.dialect)}`);
-      for (const statement of createReadSetTableStatements(tx.dialect, sequence)) await tx.execute(statement);
-      await backfillReadSets(tx, sequence);
+      if ((await readSetIndexNames(tx)).has(readSetIndexName(sequence))) return false;
+      if (!(await hasReadSetColumn(tx, sequence))) {
+        await tx.execute(`ALTER TABLE ${quoteIdent(tableName(sequence))} ADD COLUMN ${readSetColumn(tx.dialect)}`);
+        for (const statement of createReadSetTableStatements(tx.dialect, sequence)) await tx.execute(statement);
+        await backfillReadSets(tx, sequence);
+      }
+      await tx.execute(createReadSetIndexStatement(sequence));
       return true;
     });
     if (done) upgraded++;

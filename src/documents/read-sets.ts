@@ -1,4 +1,4 @@
-import { placeholder, quoteIdent, SqlParams } from '../db/dialect.ts';
+import { placeholder, quoteIdent, SqlParams, type Dialect } from '../db/dialect.ts';
 import type { SqlExecutor } from '../db/sql.ts';
 import type { Permission } from '../permissions/permission.ts';
 import { readSetRolesTableName, readSetsTableName } from './ddl.ts';
@@ -109,25 +109,57 @@ export class ReadSetCache {
 }
 
 /**
- * SQL condition: the collection's current document grants read to one of `roles`: its set is one the
- * snapshot lists, or, numbered after the snapshot, names one of the roles. Too many sets to list: the
- * permission rows are probed instead.
+ * The two halves of the read condition on `column` ("_readSet", or SQLite's `+"_readSet"` to keep an index on
+ * it out of a page's plan): the document's set is one the snapshot lists; or it is numbered after the snapshot
+ * and names one of the roles. Called in statement order: SQLite's placeholders are positional.
+ */
+function readSetTerms(collectionSequence: number, roles: ReadonlySet<string>, snapshot: ReadSetSnapshot, column: string) {
+  const setRoles = quoteIdent(readSetRolesTableName(collectionSequence));
+  const set = column.replace(/^\+/, '');
+  return {
+    listed: (params: SqlParams) =>
+      params.dialect === 'sqlite'
+        ? `${column} IN (SELECT "value" FROM json_each(${params.add(snapshot.json)}))`
+        : // A subquery: PostgreSQL plans a constant array element by element, which for hundreds of sets costs more than the page.
+          `${column} IN (SELECT unnest(${params.add(snapshot.arrayLiteral)}::bigint[]))`,
+    newer: (params: SqlParams) => {
+      const after = params.add(snapshot.upTo);
+      const namesRole =
+        params.dialect === 'sqlite'
+          ? roleMatch(params, `+${setRoles}."_role"`, roles)
+          : `${setRoles}."_role" IN (SELECT unnest(${params.add(roleListParam('postgresql', roles))}::text[]))`;
+      return `(${column} > ${after} AND EXISTS (SELECT 1 FROM ${setRoles} WHERE ${setRoles}."_set" = ${set} AND ${namesRole}))`;
+    },
+  };
+}
+
+/**
+ * SQL condition: the collection's current document grants read to one of `roles` (see readSetTerms). Too
+ * many sets to list: the permission rows are probed instead.
  */
 export function readCondition(collectionSequence: number, roles: ReadonlySet<string>, snapshot: ReadSetSnapshot): (params: SqlParams) => string {
   if (snapshot.sets === null) return grantedCondition(collectionSequence, 'read', roles);
   const column = `${quoteIdent(tableName(collectionSequence))}."_readSet"`;
-  const setRoles = quoteIdent(readSetRolesTableName(collectionSequence));
-  // `namesRole` is called after upTo is bound: SQLite's placeholders are positional.
-  const newer = (params: SqlParams, namesRole: () => string) =>
-    `(${column} > ${params.add(snapshot.upTo)} AND EXISTS (SELECT 1 FROM ${setRoles} WHERE ${setRoles}."_set" = ${column} AND ${namesRole()}))`;
   return (params) => {
-    if (params.dialect === 'sqlite') {
-      // The unary + keeps the planner from turning the lists into one lookup per element.
-      return `(+${column} IN (SELECT "value" FROM json_each(${params.add(snapshot.json)})) OR ${newer(params, () => roleMatch(params, `+${setRoles}."_role"`, roles))})`;
-    }
-    // Both lists as subqueries: PostgreSQL plans a constant array element by element, which for hundreds of
-    // sets and roles costs more than running the page.
-    const sets = `${column} IN (SELECT unnest(${params.add(snapshot.arrayLiteral)}::bigint[]))`;
-    return `(${sets} OR ${newer(params, () => `${setRoles}."_role" IN (SELECT unnest(${params.add(roleListParam('postgresql', roles))}::text[]))`)})`;
+    // SQLite: the unary + keeps the planner from turning the lists into one lookup per element: a page is read
+    // in its order's index, whose keys end with "_readSet".
+    const { listed, newer } = readSetTerms(collectionSequence, roles, snapshot, params.dialect === 'sqlite' ? `+${column}` : column);
+    return `(${listed(params)} OR ${newer(params)})`;
   };
+}
+
+/**
+ * Counts up to `cap` documents `roles` may read, with no other filter: each listed set is a range of the
+ * "_readSet" index (index-only, so the cost follows the readable documents, not the collection), then the sets
+ * numbered after the snapshot. Null when the snapshot lists no sets (too many): the caller probes instead.
+ */
+export function countReadableSql(dialect: Dialect, collectionSequence: number, roles: ReadonlySet<string>, snapshot: ReadSetSnapshot, cap: number): { sql: string; params: unknown[] } | null {
+  if (snapshot.sets === null) return null;
+  const table = quoteIdent(tableName(collectionSequence));
+  const { listed, newer } = readSetTerms(collectionSequence, roles, snapshot, `${table}."_readSet"`);
+  const params = new SqlParams(dialect);
+  const sql =
+    `SELECT COUNT(*) AS "total" FROM (SELECT 1 FROM ${table} WHERE ${listed(params)} ` +
+    `UNION ALL SELECT 1 FROM ${table} WHERE ${newer(params)} LIMIT ${params.add(cap)}) AS "readable"`;
+  return { sql, params: params.values };
 }

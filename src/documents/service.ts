@@ -13,7 +13,7 @@ import { isValidId, resolveId, UID_RULE, validateId } from '../validation/ids.ts
 import { INT64_MAX, INT64_MIN } from '../validation/values.ts';
 import { encodeScalar, encodeValue } from './codec.ts';
 import { countGrantedSql, writePermissionRows } from './permission-rows.ts';
-import { readSetOf } from './read-sets.ts';
+import { countReadableSql, readSetOf } from './read-sets.ts';
 import { columnName, tableName, type AttributeDef, type CollectionShape } from './model.ts';
 import type { ParsedQueries } from './queries/ast.ts';
 import { buildCountSql, buildListSql } from './queries/compile.ts';
@@ -219,13 +219,13 @@ export async function listDocuments(
   };
 }
 
-/** Matches up to COUNT_LIMIT; unfiltered under a read check, straight from the permission rows' role index. */
+/** Matches up to COUNT_LIMIT; unfiltered under a read check, from the read-set index (else the permission rows' role index). */
 async function countMatches(ctx: DocumentContext, shape: CollectionShape, parsed: ParsedQueries, readable: ReadCheck | null): Promise<number> {
   const sql = ctx.catalog.db.sql;
   const cap = ctx.limits.countLimit;
   const count =
     readable && parsed.filters.length === 0
-      ? countGrantedSql(sql.dialect, shape.sequence, 'read', readable.roles, cap)
+      ? (countReadableSql(sql.dialect, shape.sequence, readable.roles, readable.snapshot, cap) ?? countGrantedSql(sql.dialect, shape.sequence, 'read', readable.roles, cap))
       : buildCountSql(sql.dialect, shape, parsed, { cap, ...(readable ? { extraWhere: readable.where } : {}) });
   const [row] = await sql.query(count.sql, count.params);
   return Number(row?.['total'] ?? 0);

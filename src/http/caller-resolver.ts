@@ -6,12 +6,13 @@ import type { IdentityServices } from '../identity/services.ts';
 
 /**
  * Reads who is calling from Appwrite's headers. `X-Appwrite-Project`, when sent, must name this gateway's
- * project. Then, in order: an API key (`X-Appwrite-Key`), a user JWT (`X-Appwrite-JWT` or
- * `Authorization: Bearer`), a session secret (`X-Appwrite-Session`), else a guest.
+ * project (empty counts as not sent: the SDKs send it even without setProject). Then, in order: an API key
+ * (`X-Appwrite-Key`), a user JWT (`X-Appwrite-JWT` or `Authorization: Bearer`), a session secret
+ * (`X-Appwrite-Session`), else a guest.
  */
 export async function resolveCaller(headers: Headers, apiKeys: ApiKeyStore, identity: IdentityServices, projectId: string): Promise<Caller> {
   const project = headers.get('x-appwrite-project');
-  if (project !== null && project !== projectId) {
+  if (project && project !== projectId) {
     throw new AppwriteError('general_access_forbidden', `Project "${project}" is not served here: this gateway serves project "${projectId}".`);
   }
   const key = headers.get('x-appwrite-key');
@@ -29,7 +30,8 @@ export async function resolveCaller(headers: Headers, apiKeys: ApiKeyStore, iden
   return guestCaller();
 }
 
-function bearerToken(headers: Headers): string | null {
+/** The token of `Authorization: Bearer <token>`; null without one. */
+export function bearerToken(headers: Headers): string | null {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(headers.get('authorization') ?? '');
   return match?.[1] ?? null;
 }

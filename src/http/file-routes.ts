@@ -6,6 +6,9 @@ import { requireScope } from '../auth/api-keys.ts';
 import type { Caller } from '../auth/caller.ts';
 import { AppwriteError } from '../errors/appwrite-error.ts';
 import type { Logger } from '../logger.ts';
+import { describeCause } from '../observability/internal-errors.ts';
+import { REQUEST_ID_HEADER, requestIdFrom } from '../observability/request-id.ts';
+import { elapsedMs } from '../observability/request-log-plugin.ts';
 import type { StorageServices } from '../storage/context.ts';
 import { isActiveContent } from '../storage/file-store.ts';
 import { fileNotFound, requireFile } from '../storage/files.ts';
@@ -69,13 +72,34 @@ async function inPreviewSlot<T>(work: () => Promise<T>): Promise<T> {
 // Active content (HTML, SVG, XML) opened from the gateway's origin must not run script there.
 const SANDBOX = "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'";
 
+/** Who opened a file: a caller by its headers, or a file token (`?token=`). */
+type FileRouteAccess = { callerKind: Caller['kind'] | 'token' | null };
+
+/**
+ * Serves the route and logs it as Yoga's requests are (src/observability/request-log-plugin.ts): one line with the
+ * request ID (also on the response and on any failure line), the path without its query (a token's secret is in
+ * it), the status and the duration.
+ */
 export async function serveFileRoute(req: IncomingMessage, res: ServerResponse, url: URL, route: FileRoute, deps: FileRouteDeps): Promise<void> {
+  const started = performance.now();
+  const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER] as string | undefined);
+  const logger = deps.logger.child({ requestId });
+  const access: FileRouteAccess = { callerKind: null };
+  res.setHeader(REQUEST_ID_HEADER, requestId);
+  res.once('close', () => {
+    const fields = { method: req.method, path: url.pathname, route: route.kind, callerKind: access.callerKind, status: res.statusCode, durationMs: elapsedMs(started) };
+    logger.info('request', res.writableFinished ? fields : { ...fields, aborted: true });
+  });
+  await answerFileRoute(req, res, url, route, { ...deps, logger }, access);
+}
+
+async function answerFileRoute(req: IncomingMessage, res: ServerResponse, url: URL, route: FileRoute, deps: FileRouteDeps, access: FileRouteAccess): Promise<void> {
   try {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       sendError(res, 405, new AppwriteError('general_argument_invalid', 'Only GET and HEAD are allowed here.'), { allow: 'GET, HEAD' });
       return;
     }
-    const file = await openFile(req, url, route, deps);
+    const file = await openFile(req, url, route, deps, access);
     if (route.kind === 'preview') await sendPreview(req, res, url, file, deps.storage);
     else await sendBytes(req, res, route.kind, file, deps.storage);
   } catch (error) {
@@ -85,21 +109,23 @@ export async function serveFileRoute(req: IncomingMessage, res: ServerResponse, 
     }
     // A client that goes away mid-download is no failure of ours.
     if ((error as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE') return;
-    deps.logger.error('file route failed', { error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    deps.logger.error('file route failed', { error: describeCause(error) });
     if (!res.headersSent) sendError(res, 500, new AppwriteError('general_server_error', 'Server Error'));
     else res.destroy();
   }
 }
 
 /** The file the token opens, or, without a token, the one the caller may read. */
-async function openFile(req: IncomingMessage, url: URL, route: FileRoute, deps: FileRouteDeps): Promise<TokenFile> {
+async function openFile(req: IncomingMessage, url: URL, route: FileRoute, deps: FileRouteDeps, access: FileRouteAccess): Promise<TokenFile> {
   const token = url.searchParams.get('token');
   if (token) {
+    access.callerKind = 'token';
     const opened = await fileOpenedByToken(deps.storage, token, route.bucketId, route.fileId);
     if (!opened) throw fileNotFound();
     return opened;
   }
   const caller = await deps.resolveCaller(toHeaders(req));
+  access.callerKind = caller.kind;
   requireScope(caller, 'files.read');
   const { bucket, file } = await requireFile({ ...deps.storage, caller }, route.bucketId, route.fileId, 'read');
   return { ...file, transformations: bucket.transformations };

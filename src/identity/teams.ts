@@ -16,7 +16,7 @@ import { listMemberships, requireUserRow } from './users.ts';
  * change takes effect at once, whatever roles the caller was resolved with.
  */
 
-const TEAM_FIELDS: Record<string, MetadataColumn> = { $id: 'id', name: 'name', $createdAt: 'createdAt', $updatedAt: 'updatedAt' };
+export const TEAM_QUERY_FIELDS: Record<string, MetadataColumn> = { $id: 'id', name: 'name', $createdAt: 'createdAt', $updatedAt: 'updatedAt' };
 const OWNER = 'owner';
 const MAX_ROLES = 100;
 
@@ -60,7 +60,7 @@ export async function createTeam(context: IdentityWriteContext, caller: Caller, 
 }
 
 export async function listTeams(context: IdentityContext, caller: Caller, queries: readonly string[] | null | undefined, search: string | null | undefined, maxLimit?: number) {
-  const args = metadataListArgs(queries, TEAM_FIELDS, maxLimit);
+  const args = metadataListArgs(queries, TEAM_QUERY_FIELDS, maxLimit);
   const userId = actingUserId(caller);
   const scope = {
     ...(userId === null ? {} : confirmedMemberOf(userId)),

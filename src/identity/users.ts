@@ -14,7 +14,7 @@ import { MEMBERSHIP_PARTIES, toMembership, toUser, type MembershipRecord, type M
  * Users (Appwrite's server-side Users service): API-key operations; the scope check happens in the resolvers.
  * `status` is not queryable yet: the shared metadata column table types `status` as a string (attributes').
  */
-const USER_FIELDS: Record<string, MetadataColumn> = {
+export const USER_QUERY_FIELDS: Record<string, MetadataColumn> = {
   $id: 'id',
   name: 'name',
   email: 'email',
@@ -23,7 +23,7 @@ const USER_FIELDS: Record<string, MetadataColumn> = {
   $updatedAt: 'updatedAt',
 };
 
-const MEMBERSHIP_FIELDS: Record<string, MetadataColumn> = { $id: 'id', confirm: 'confirm', $createdAt: 'createdAt', $updatedAt: 'updatedAt' };
+export const MEMBERSHIP_QUERY_FIELDS: Record<string, MetadataColumn> = { $id: 'id', confirm: 'confirm', $createdAt: 'createdAt', $updatedAt: 'updatedAt' };
 
 const MAX_USER_NAME_LENGTH = 128;
 // Appwrite's label rule: ArrayList(Text(36, alphanumeric), 1000).
@@ -75,7 +75,7 @@ function validateEmail(email: string): string {
 }
 
 export async function listUsers(context: IdentityContext, queries: readonly string[] | null | undefined, search: string | null | undefined, maxLimit?: number) {
-  const args = metadataListArgs(queries, USER_FIELDS, maxLimit);
+  const args = metadataListArgs(queries, USER_QUERY_FIELDS, maxLimit);
   const scope = search ? { OR: [{ name: { contains: search } }, { email: { contains: search.toLowerCase() } }, { id: { contains: search } }] } : {};
   const prisma = context.db.prisma;
   const { rows, count } = await runMetadataList<User>(args, scope, {
@@ -151,7 +151,7 @@ export async function listMemberships(
   search: string | null | undefined,
   maxLimit?: number,
 ) {
-  const args = metadataListArgs(queries, MEMBERSHIP_FIELDS, maxLimit);
+  const args = metadataListArgs(queries, MEMBERSHIP_QUERY_FIELDS, maxLimit);
   const searched = search
     ? { OR: [{ team: { name: { contains: search } } }, { user: { name: { contains: search } } }, { user: { email: { contains: search.toLowerCase() } } }] }
     : {};

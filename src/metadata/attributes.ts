@@ -6,13 +6,15 @@ import { addColumnStatement, backfillStatement, dropColumnStatement, longerThanS
 import { validateAttributeDefinition, type AttributeInput, type NormalizedAttribute } from '../validation/attribute-definition.ts';
 import { validateKey } from '../validation/ids.ts';
 import { onUniqueViolation, requireCollection, SCHEMA_CHANGE_TRANSACTION, timestamp, type Catalog } from './catalog.ts';
-import { metadataListArgs, runMetadataList } from './list-queries.ts';
+import { metadataListArgs, runMetadataList, type MetadataColumn } from './list-queries.ts';
 import { decodeAttribute, encodeBound, encodeDefault, type AttributeRecord } from './records.ts';
 
 /** Appwrite's per-collection attribute limit depends on row width; a fixed bound keeps tables sane on both providers. */
 export const MAX_ATTRIBUTES = 500;
 
 export type AttributeKind = AttributeInput['kind'];
+
+export const ATTRIBUTE_QUERY_FIELDS: Record<string, MetadataColumn> = { key: 'key', type: 'type', size: 'size', required: 'required', array: 'array', status: 'status' };
 
 /** Which API kind an attribute is: the stored type plus, for strings, its format. */
 export function attributeKind(attribute: Pick<AttributeRecord, 'type' | 'format'>): AttributeKind {
@@ -81,7 +83,7 @@ export async function createAttribute(catalog: Catalog, databaseId: string, coll
 
 export async function listAttributes(catalog: Catalog, databaseId: string, collectionId: string, queries: readonly string[] | null | undefined, maxLimit?: number) {
   const loaded = await requireCollection(catalog, databaseId, collectionId);
-  const args = metadataListArgs(queries, { key: 'key', type: 'type', size: 'size', required: 'required', array: 'array', status: 'status' }, maxLimit);
+  const args = metadataListArgs(queries, ATTRIBUTE_QUERY_FIELDS, maxLimit);
   const collectionSequence = loaded.collection.sequence;
   const prisma = catalog.db.prisma;
   const { rows, count } = await runMetadataList(args, { collectionSequence }, {

@@ -11,7 +11,7 @@ import { insertIndex, validateIndex } from './indexes.ts';
 import { metadataListArgs, runMetadataList, type MetadataColumn } from './list-queries.ts';
 import { loadedCollection, type AttributeRecord, type IndexRecord } from './records.ts';
 
-const FIELDS: Record<string, MetadataColumn> = {
+export const COLLECTION_QUERY_FIELDS: Record<string, MetadataColumn> = {
   $id: 'id',
   name: 'name',
   enabled: 'enabled',
@@ -32,7 +32,7 @@ export async function listCollections(
   maxLimit?: number,
 ) {
   const database = await requireDatabase(catalog, databaseId);
-  const args = metadataListArgs(queries, FIELDS, maxLimit);
+  const args = metadataListArgs(queries, COLLECTION_QUERY_FIELDS, maxLimit);
   const scope = { databaseSequence: database.sequence, ...(search ? { OR: [{ name: { contains: search } }, { id: { contains: search } }] } : {}) };
   const prisma = catalog.db.prisma;
   // Attributes and indexes come in the same query: a page of collections costs one round trip, not one each.

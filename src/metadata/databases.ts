@@ -5,11 +5,11 @@ import { onUniqueViolation, requireDatabase, SCHEMA_CHANGE_TRANSACTION, timestam
 import { metadataListArgs, runMetadataList, type MetadataColumn } from './list-queries.ts';
 import { decodeIndex, type DatabaseRow } from './records.ts';
 
-const FIELDS: Record<string, MetadataColumn> = { $id: 'id', name: 'name', enabled: 'enabled', $createdAt: 'createdAt', $updatedAt: 'updatedAt' };
+export const DATABASE_QUERY_FIELDS: Record<string, MetadataColumn> = { $id: 'id', name: 'name', enabled: 'enabled', $createdAt: 'createdAt', $updatedAt: 'updatedAt' };
 
 /** `maxLimit`: the largest `limit` a query may ask for (the configured maxListLimit). */
 export async function listDatabases(catalog: Catalog, queries: readonly string[] | null | undefined, search: string | null | undefined, maxLimit?: number) {
-  const args = metadataListArgs(queries, FIELDS, maxLimit);
+  const args = metadataListArgs(queries, DATABASE_QUERY_FIELDS, maxLimit);
   const scope = search ? { OR: [{ name: { contains: search } }, { id: { contains: search } }] } : {};
   const prisma = catalog.db.prisma;
   return runMetadataList<DatabaseRow>(args, scope, {

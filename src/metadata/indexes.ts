@@ -6,10 +6,13 @@ import { isSystemField, type IndexOrder, type IndexType } from '../documents/mod
 import { validateKey } from '../validation/ids.ts';
 import { invalidParam } from '../validation/params.ts';
 import { onUniqueViolation, requireCollection, SCHEMA_CHANGE_TRANSACTION, timestamp, type Catalog } from './catalog.ts';
-import { metadataListArgs, runMetadataList } from './list-queries.ts';
+import { metadataListArgs, runMetadataList, type MetadataColumn } from './list-queries.ts';
 import { decodeIndex, type IndexRecord, type LoadedCollection } from './records.ts';
 
 export const MAX_INDEXES = 64;
+
+export const INDEX_QUERY_FIELDS: Record<string, MetadataColumn> = { key: 'key', type: 'type', status: 'status', $createdAt: 'createdAt', $updatedAt: 'updatedAt' };
+
 const INDEX_TYPES: readonly IndexType[] = ['key', 'unique', 'fulltext'];
 
 /**
@@ -130,7 +133,7 @@ export async function createIndex(catalog: Catalog, databaseId: string, collecti
 /** `maxLimit`: the largest `limit` a query may ask for (the configured maxListLimit). */
 export async function listIndexes(catalog: Catalog, databaseId: string, collectionId: string, queries: readonly string[] | null | undefined, maxLimit?: number) {
   const loaded = await requireCollection(catalog, databaseId, collectionId);
-  const args = metadataListArgs(queries, { key: 'key', type: 'type', status: 'status', $createdAt: 'createdAt', $updatedAt: 'updatedAt' }, maxLimit);
+  const args = metadataListArgs(queries, INDEX_QUERY_FIELDS, maxLimit);
   const collectionSequence = loaded.collection.sequence;
   const prisma = catalog.db.prisma;
   const { rows, count } = await runMetadataList(args, { collectionSequence }, {

@@ -26,6 +26,8 @@ export interface ReadCheck {
   /** SQL condition on the collection's table: the document grants read to one of `roles`. */
   where: (params: SqlParams) => string;
   roles: ReadonlySet<string>;
+  /** The read sets the condition lists (see read-sets.ts). */
+  snapshot: ReadSetSnapshot;
 }
 
 /**
@@ -38,7 +40,9 @@ export async function readCheck(
   snapshotOf: (roles: ReadonlySet<string>) => Promise<ReadSetSnapshot>,
 ): Promise<ReadCheck | null> {
   const roles = listReaderRoles(target.permissions, target.documentSecurity, caller);
-  return roles && { where: readCondition(target.collectionSequence, roles, await snapshotOf(roles)), roles };
+  if (!roles) return null;
+  const snapshot = await snapshotOf(roles);
+  return { where: readCondition(target.collectionSequence, roles, snapshot), roles, snapshot };
 }
 
 /** A non-key caller may only grant roles it holds itself (Appwrite's rule). */

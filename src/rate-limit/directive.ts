@@ -24,9 +24,12 @@ export const rateLimitDirective = new GraphQLDirective({
   description: 'At most `max` calls in any `window` (e.g. "60s", "1h") per client IP and user (or guest), or per value of `identityArgs` when given. Exceeding it: general_rate_limit_exceeded (429) with extensions.retryAfter in seconds.',
   locations: [DirectiveLocation.FIELD_DEFINITION],
   args: {
-    max: { type: new GraphQLNonNull(GraphQLInt) },
-    window: { type: new GraphQLNonNull(GraphQLString) },
-    identityArgs: { type: new GraphQLList(new GraphQLNonNull(GraphQLString)) },
+    max: { type: new GraphQLNonNull(GraphQLInt), description: 'Calls allowed within one window.' },
+    window: { type: new GraphQLNonNull(GraphQLString), description: 'Length of the sliding window, from 1s to 7d: digits and a unit (ms, s, m, h or d), e.g. "60s".' },
+    identityArgs: {
+      type: new GraphQLList(new GraphQLNonNull(GraphQLString)),
+      description: 'Arguments whose values count calls instead of the client, e.g. ["email"] for sign-in attempts per email.',
+    },
   },
 });
 

@@ -74,6 +74,8 @@ export class RateLimiter {
     private readonly windows: WindowStore,
     private readonly exemptApiKeys: boolean,
     private readonly now: () => number,
+    /** Told the field of every refusal (metrics). */
+    private readonly onRefusal: (field: string) => void = () => {},
   ) {}
 
   /** Admits the call or throws general_rate_limit_exceeded (with retryAfter, in seconds). */
@@ -89,6 +91,7 @@ export class RateLimiter {
     const decision = store.decision!;
     call.context.rateLimitReport.record(limit, decision);
     if (refusal !== undefined) {
+      this.onRefusal(call.info.fieldName);
       throw new AppwriteError('general_rate_limit_exceeded', refusal, { retryAfter: Math.max(1, Math.ceil((decision.resetAt - this.now()) / 1000)) });
     }
   }

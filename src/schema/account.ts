@@ -4,7 +4,7 @@ import { createJwtForUser, DEFAULT_JWT_SECONDS, signUserJwt } from '../identity/
 import { createEmailPasswordSession, deleteSession, listSessions, type SessionRecord } from '../identity/sessions.ts';
 import { createUser, getUser } from '../identity/users.ts';
 import type { Builder } from './builder.ts';
-import { addListType, authorizeIdentity, statusOk } from './common.ts';
+import { addListType, authorizeIdentity, newIdDescription, statusOk } from './common.ts';
 import type { GatewayContext } from './context.ts';
 import type { StatusRef, UserRef } from './refs.ts';
 
@@ -66,8 +66,8 @@ export function addAccountSchema(builder: Builder, { Status, User }: { Status: S
       _createdAt: t.exposeString('createdAt', { description: 'Session creation date in ISO 8601 format.' }),
       _updatedAt: t.exposeString('updatedAt', { description: 'Session update date in ISO 8601 format.' }),
       userId: t.exposeString('userId', { description: 'User ID.' }),
-      expire: t.exposeString('expire', { description: 'Session expiration date in ISO 8601 format.' }),
-      provider: t.exposeString('provider', { description: 'Session provider: "email".' }),
+      expire: t.exposeString('expire', { description: 'Session expiration date in ISO 8601 format: a year after sign-in.' }),
+      provider: t.exposeString('provider', { description: 'Session provider: always "email" (email and password).' }),
       providerUid: t.exposeString('providerUid', { description: 'Session provider user ID: the email signed in with.' }),
       ip: t.exposeString('ip', { description: 'IP in use when the session was created (not recorded: empty).' }),
       current: t.exposeBoolean('current', { description: 'True for the session the request is made with.' }),
@@ -82,19 +82,19 @@ export function addAccountSchema(builder: Builder, { Status, User }: { Status: S
   const SessionList = addListType(builder, 'SessionList', 'sessions', Session);
 
   const Jwt = builder.objectRef<{ jwt: string }>('Jwt').implement({
-    description: 'A user JWT: send it as X-Appwrite-JWT (or Authorization: Bearer) to act as the user.',
+    description: 'A user JWT: send it as X-Appwrite-JWT (or Authorization: Bearer) to act as the user until it expires or its session ends.',
     fields: (t) => ({ jwt: t.exposeString('jwt', { description: 'JWT encoded string.' }) }),
   });
 
   builder.queryFields((t) => ({
     accountGet: t.field({
       type: User,
-      description: 'The signed-in user.',
+      description: 'Get the signed-in user (the caller needs a session or a user JWT).',
       resolve: (_, __, context) => getUser(context.services.catalog, signedIn(context).userId),
     }),
     accountListSessions: t.field({
       type: SessionList,
-      description: 'The signed-in user\'s active sessions.',
+      description: 'List the signed-in user\'s unexpired sessions, oldest first.',
       resolve: async (_, __, context) => {
         const caller = signedIn(context);
         const sessions = await listSessions(context.services.identity, caller.userId, caller.sessionId);
@@ -108,19 +108,19 @@ export function addAccountSchema(builder: Builder, { Status, User }: { Status: S
       type: User,
       description: 'Sign up: create a user with an email and password (then sign in with accountCreateEmailPasswordSession).',
       args: {
-        userId: t.arg.string({ required: true, description: 'User ID: a custom ID or "unique()".' }),
-        email: t.arg.string({ required: true, description: 'User email.' }),
-        password: t.arg.string({ required: true, description: 'Password: 8 to 256 chars.' }),
+        userId: t.arg.string({ required: true, description: newIdDescription('User') }),
+        email: t.arg.string({ required: true, description: 'User email, unique regardless of case (stored lower-cased).' }),
+        password: t.arg.string({ required: true, description: 'Password: 8 to 256 bytes (stored only as a scrypt hash).' }),
         name: t.arg.string({ required: false, description: 'User name, at most 128 chars.' }),
       },
       resolve: (_, args, context) => createUser(authorizeIdentity(context, 'sessions.write'), args),
     }),
     accountCreateEmailPasswordSession: t.field({
       type: Session,
-      description: 'Sign in with email and password. Guests receive the session secret in the X-Appwrite-Session response header; send it back in the X-Appwrite-Session request header.',
+      description: 'Sign in with email and password, creating a session valid for a year. Guests receive the session secret in the X-Appwrite-Session response header; send it back in the X-Appwrite-Session request header. Wrong credentials: user_invalid_credentials; repeated failures for one email are refused for a while (general_rate_limit_exceeded).',
       args: {
         email: t.arg.string({ required: true, description: 'User email.' }),
-        password: t.arg.string({ required: true, description: 'User password.' }),
+        password: t.arg.string({ required: true, description: 'The user\'s password.' }),
       },
       resolve: (_, args, context) => signIn(context, args.email, args.password),
     }),
@@ -136,7 +136,7 @@ export function addAccountSchema(builder: Builder, { Status, User }: { Status: S
     }),
     accountCreateJWT: t.field({
       type: Jwt,
-      description: 'A JWT for the signed-in user, bound to the current session (valid 15 minutes by default).',
+      description: 'Create a JWT for the signed-in user, bound to the current session: it stops working when that session is deleted. Valid 15 minutes unless `duration` says otherwise.',
       args: { duration: t.arg.int({ required: false, description: `Seconds before the JWT expires: default ${DEFAULT_JWT_SECONDS}, at most 3600.` }) },
       resolve: (_, args, context) => {
         const caller = signedIn(context);
@@ -146,7 +146,7 @@ export function addAccountSchema(builder: Builder, { Status, User }: { Status: S
     }),
     usersCreateJWT: t.field({
       type: Jwt,
-      description: 'A JWT for a user, for backends acting as them: bound to the named session, or to their newest one.',
+      description: 'Create a JWT for a user (API key with users.write), for backends acting as them: bound to the named session, or else to their newest one (to none when they have no session).',
       args: {
         userId: t.arg.string({ required: true, description: 'User ID.' }),
         sessionId: t.arg.string({ required: false, description: 'Session ID, or "recent" (the default) for the newest session.' }),

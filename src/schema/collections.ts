@@ -1,7 +1,7 @@
-import { createCollection, deleteCollection, getCollection, listCollections, updateCollection } from '../metadata/collections.ts';
+import { COLLECTION_QUERY_FIELDS, createCollection, deleteCollection, getCollection, listCollections, updateCollection } from '../metadata/collections.ts';
 import type { LoadedCollection } from '../metadata/records.ts';
 import type { Builder } from './builder.ts';
-import { addListType, authorize, collectionArgs, listArgs, listed, statusOk } from './common.ts';
+import { addListType, authorize, collectionArgs, listArgs, listed, newIdDescription, queryableFields, statusOk } from './common.ts';
 import type { SchemaRefs } from './refs.ts';
 
 /** Rough bytes per value of each non-string type (strings: 4 bytes a char), for Appwrite's informative `bytesUsed`. */
@@ -39,8 +39,8 @@ export function addCollectionSchema(builder: Builder, refs: SchemaRefs) {
   builder.queryFields((t) => ({
     databasesListCollections: t.field({
       type: CollectionList,
-      description: 'List the collections of a database.',
-      args: { databaseId: t.arg.string({ required: true, description: 'Database ID.' }), ...listArgs(t.arg), search: t.arg.string({ required: false, description: 'Text to look for in names and IDs.' }) },
+      description: `List the collections of a database, filtered, sorted and paged by queries. ${queryableFields(COLLECTION_QUERY_FIELDS)}`,
+      args: { databaseId: t.arg.string({ required: true, description: 'Database ID.' }), ...listArgs(t.arg), search: t.arg.string({ required: false, description: 'Text to look for in names and IDs (a substring match).' }) },
       resolve: async (_, args, context) => {
         const { rows, count } = await listCollections(authorize(context, 'collections.read'), args.databaseId, args.queries, args.search, context.services.config.maxListLimit);
         return listed(rows, count, context, args.total);
@@ -57,16 +57,16 @@ export function addCollectionSchema(builder: Builder, refs: SchemaRefs) {
   builder.mutationFields((t) => ({
     databasesCreateCollection: t.field({
       type: Collection,
-      description: 'Create a collection, optionally with its attributes and indexes in the same step.',
+      description: 'Create a collection in a database, optionally with its attributes and indexes in the same step: all of it or nothing.',
       args: {
         databaseId: t.arg.string({ required: true, description: 'Database ID.' }),
-        collectionId: t.arg.string({ required: true, description: 'Unique ID, or "unique()" for a generated one.' }),
+        collectionId: t.arg.string({ required: true, description: newIdDescription('Collection') }),
         name: t.arg.string({ required: true, description: 'Collection name, at most 128 chars.' }),
-        permissions: t.arg.stringList({ required: false, description: 'Permission strings, e.g. read("any"), create("guests").' }),
-        documentSecurity: t.arg.boolean({ required: false, description: 'Whether document permissions count too (default false).' }),
-        enabled: t.arg.boolean({ required: false, description: 'Whether the collection is enabled (default true).' }),
-        attributes: t.arg({ type: ['Json'], required: false, description: 'Attributes to create with the collection, as Appwrite attribute objects ({key, type, size, required, …}).' }),
-        indexes: t.arg({ type: ['Json'], required: false, description: 'Indexes to create with the collection ({key, type, attributes, orders}).' }),
+        permissions: t.arg.stringList({ required: false, description: 'Permission strings, e.g. read("any"), create("users"). None by default: only API keys get in.' }),
+        documentSecurity: t.arg.boolean({ required: false, description: 'Whether document permissions count too: a caller passes if the collection or the document grants the action (default false).' }),
+        enabled: t.arg.boolean({ required: false, description: 'Whether the collection is enabled (default true). A disabled one is out of reach without an API key; nothing is lost.' }),
+        attributes: t.arg({ type: ['Json'], required: false, description: 'Attributes to create with the collection, as Appwrite attribute objects ({key, type, size, required, default, array, …}), checked like the create-attribute mutations.' }),
+        indexes: t.arg({ type: ['Json'], required: false, description: 'Indexes to create with the collection ({key, type, attributes, orders, lengths}), checked like databasesCreateIndex.' }),
       },
       resolve: (_, args, context) =>
         createCollection(authorize(context, 'collections.write'), args.databaseId, {
@@ -80,16 +80,16 @@ export function addCollectionSchema(builder: Builder, refs: SchemaRefs) {
       description: 'Update a collection\'s name, permissions, document security or enabled flag.',
       args: {
         ...collectionArgs(t.arg),
-        name: t.arg.string({ required: false, description: 'New name.' }),
-        permissions: t.arg.stringList({ required: false, description: 'New permission strings (replace the old ones).' }),
-        documentSecurity: t.arg.boolean({ required: false, description: 'Whether document permissions count too.' }),
-        enabled: t.arg.boolean({ required: false, description: 'Whether the collection is enabled.' }),
+        name: t.arg.string({ required: false, description: 'New name, at most 128 chars; omit to keep it.' }),
+        permissions: t.arg.stringList({ required: false, description: 'New permission strings, replacing the old ones; omit to keep them.' }),
+        documentSecurity: t.arg.boolean({ required: false, description: 'Whether document permissions count too; omit to keep the setting.' }),
+        enabled: t.arg.boolean({ required: false, description: 'Whether the collection is enabled; omit to keep the setting.' }),
       },
       resolve: (_, args, context) => updateCollection(authorize(context, 'collections.write'), args.databaseId, args.collectionId, args),
     }),
     databasesDeleteCollection: t.field({
       type: Status,
-      description: 'Delete a collection with its documents.',
+      description: 'Delete a collection with its attributes, indexes and documents.',
       args: collectionArgs(t.arg),
       resolve: async (_, args, context) => {
         await deleteCollection(authorize(context, 'collections.write'), args.databaseId, args.collectionId);

@@ -34,11 +34,27 @@ export interface StatusShape {
 
 export const statusOk: StatusShape = { status: true };
 
+/** Appwrite's rule for client-chosen IDs and keys (src/validation/ids.ts), as descriptions word it. */
+export const ID_RULE = '1 to 36 chars of a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special char';
+
+/** The description of the argument that names a new resource's ID. */
+export const newIdDescription = (what: string) => `${what} ID: ${ID_RULE}; or "unique()" for a generated one.`;
+
 /** Arguments shared by the list operations. */
 export const listArgs = (arg: ArgBuilder) => ({
-  queries: arg.stringList({ required: false, description: 'Queries in Appwrite\'s JSON query syntax, e.g. {"method":"limit","values":[10]}.' }),
-  total: arg.boolean({ required: false, description: 'When false, the total is not counted and returned as 0 (faster).' }),
+  queries: arg.stringList({
+    required: false,
+    description: 'Queries in Appwrite\'s JSON syntax, as the SDKs\' Query helpers write them, e.g. {"method":"limit","values":[10]}: filters, order, limit (default 25, at most MAX_LIST_LIMIT), offset and cursors.',
+  }),
+  total: arg.boolean({ required: false, description: 'When false, the matches are not counted and `total` is 0 (faster). Default true.' }),
 });
+
+/** The sentence that ends a list operation's description: what its queries may filter and sort on. */
+export const queryableFields = (fields: Record<string, unknown>) => `Queries may filter and sort on ${Object.keys(fields).join(', ')}.`;
+
+/** The `search` argument of the membership lists (a team's, a user's). */
+export const membershipSearchArg = (arg: ArgBuilder) =>
+  arg.string({ required: false, description: 'Text to look for in the team name and the member\'s name and email (a substring match).' });
 
 /** The database and collection a collection-scoped operation works on. */
 export const collectionArgs = (arg: ArgBuilder) => ({
@@ -70,7 +86,7 @@ export function addListType<T>(
 
 export function addCommonTypes(builder: Builder) {
   const Status = builder.objectRef<StatusShape>('Status').implement({
-    description: 'The answer of operations that Appwrite answers with no content.',
+    description: 'The result of an operation that Appwrite answers with an empty body.',
     fields: (t) => ({ status: t.exposeBoolean('status', { description: 'True when the operation succeeded.' }) }),
   });
   return { Status };

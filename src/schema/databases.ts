@@ -1,7 +1,7 @@
-import { createDatabase, deleteDatabase, getDatabase, listDatabases, updateDatabase } from '../metadata/databases.ts';
+import { createDatabase, DATABASE_QUERY_FIELDS, deleteDatabase, getDatabase, listDatabases, updateDatabase } from '../metadata/databases.ts';
 import type { DatabaseRow } from '../metadata/records.ts';
 import type { Builder } from './builder.ts';
-import { addListType, authorize, listArgs, listed, statusOk } from './common.ts';
+import { addListType, authorize, listArgs, listed, newIdDescription, queryableFields, statusOk } from './common.ts';
 import type { SchemaRefs } from './refs.ts';
 
 export function addDatabaseSchema(builder: Builder, { Status }: SchemaRefs) {
@@ -22,8 +22,8 @@ export function addDatabaseSchema(builder: Builder, { Status }: SchemaRefs) {
   builder.queryFields((t) => ({
     databasesList: t.field({
       type: DatabaseList,
-      description: 'List databases, filtered, sorted and paged by queries.',
-      args: { ...listArgs(t.arg), search: t.arg.string({ required: false, description: 'Text to look for in names and IDs.' }) },
+      description: `List databases, filtered, sorted and paged by queries. ${queryableFields(DATABASE_QUERY_FIELDS)}`,
+      args: { ...listArgs(t.arg), search: t.arg.string({ required: false, description: 'Text to look for in names and IDs (a substring match).' }) },
       resolve: async (_, args, context) => {
         const { rows, count } = await listDatabases(authorize(context, 'databases.read'), args.queries, args.search, context.services.config.maxListLimit);
         return listed(rows, count, context, args.total);
@@ -42,9 +42,9 @@ export function addDatabaseSchema(builder: Builder, { Status }: SchemaRefs) {
       type: Database,
       description: 'Create a database.',
       args: {
-        databaseId: t.arg.string({ required: true, description: 'Unique ID: a-z, A-Z, 0-9, period, hyphen and underscore, at most 36 chars, not starting with a special char; or "unique()" for a generated one.' }),
+        databaseId: t.arg.string({ required: true, description: newIdDescription('Database') }),
         name: t.arg.string({ required: true, description: 'Database name, at most 128 chars.' }),
-        enabled: t.arg.boolean({ required: false, description: 'Whether the database is enabled (default true).' }),
+        enabled: t.arg.boolean({ required: false, description: 'Whether the database is enabled (default true). A disabled one is out of reach without an API key; nothing is lost.' }),
       },
       resolve: (_, args, context) => createDatabase(authorize(context, 'databases.write'), args),
     }),
@@ -53,8 +53,8 @@ export function addDatabaseSchema(builder: Builder, { Status }: SchemaRefs) {
       description: 'Update a database\'s name or enabled flag.',
       args: {
         databaseId: t.arg.string({ required: true, description: 'Database ID.' }),
-        name: t.arg.string({ required: false, description: 'New name, at most 128 chars.' }),
-        enabled: t.arg.boolean({ required: false, description: 'Whether the database is enabled.' }),
+        name: t.arg.string({ required: false, description: 'New name, at most 128 chars; omit to keep it.' }),
+        enabled: t.arg.boolean({ required: false, description: 'Whether the database is enabled; omit to keep it.' }),
       },
       resolve: (_, args, context) => updateDatabase(authorize(context, 'databases.write'), args.databaseId, args),
     }),

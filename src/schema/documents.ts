@@ -5,6 +5,7 @@ import {
   deleteDocuments,
   getDocument,
   listDocuments,
+  MAX_BATCH,
   updateDocument,
   updateDocuments,
   upsertDocument,
@@ -33,7 +34,7 @@ function documentContext(context: GatewayContext, scope: string, transactionId: 
 const written = (documents: DocumentOut[]): Listed<DocumentOut> => ({ items: documents, total: async () => documents.length });
 
 const transactionArg = (arg: ArgBuilder) => ({
-  transactionId: arg.string({ required: false, description: 'Appwrite transaction ID. Not supported: must be omitted or null.' }),
+  transactionId: arg.string({ required: false, description: 'Appwrite transaction ID. Transactions are not supported: omit it or pass null (anything else is general_not_implemented).' }),
 });
 
 const documentArgs = (arg: ArgBuilder) => ({
@@ -43,14 +44,14 @@ const documentArgs = (arg: ArgBuilder) => ({
 });
 
 const dataArg = (arg: ArgBuilder, required: boolean) =>
-  arg({ type: 'Json', required, description: 'Attribute values as a JSON object, e.g. {"title": "Hello", "year": 2024}.' });
+  arg({ type: 'Json', required, description: 'Attribute values as a JSON object, e.g. {"title": "Hello", "year": 2024}, checked against the collection\'s attributes.' });
 
 const permissionsArg = (arg: ArgBuilder) =>
-  arg.stringList({ required: false, description: 'Document permissions, e.g. read("any"), update("user:ID"). Omit to keep (update) or default (create).' });
+  arg.stringList({ required: false, description: 'Document permissions, e.g. read("any"), update("user:ID"); a user may grant only roles they have. Omitted: kept on update; on create, read, update and delete for the creating user (none for an API key).' });
 
 export function addDocumentSchema(builder: Builder, refs: { Status: StatusRef }) {
   const Document = builder.objectRef<DocumentOut>('Document').implement({
-    description: 'A document: system fields plus `data`, the JSON text of its attribute values.',
+    description: 'A document of a collection: system fields plus `data`, the JSON text of its attribute values.',
     fields: (t) => ({
       _id: t.exposeString('_id', { description: 'Document ID.' }),
       _sequence: t.field({ type: 'Int64', description: 'Insertion sequence number, increasing within the collection.', resolve: (d) => d._sequence }),
@@ -58,7 +59,7 @@ export function addDocumentSchema(builder: Builder, refs: { Status: StatusRef })
       _databaseId: t.exposeString('_databaseId', { description: 'Database ID.' }),
       _createdAt: t.exposeString('_createdAt', { description: 'Creation date in ISO 8601 format.' }),
       _updatedAt: t.exposeString('_updatedAt', { description: 'Update date in ISO 8601 format.' }),
-      _permissions: t.exposeStringList('_permissions', { description: 'Document permissions.' }),
+      _permissions: t.exposeStringList('_permissions', { description: 'Document permissions, e.g. read("any").' }),
       data: t.exposeString('data', { description: 'The attribute values as a JSON object in a string (as Appwrite\'s GraphQL returns it): JSON.parse it.' }),
     }),
   });
@@ -68,7 +69,7 @@ export function addDocumentSchema(builder: Builder, refs: { Status: StatusRef })
   builder.queryFields((t) => ({
     databasesListDocuments: t.field({
       type: DocumentList,
-      description: 'List documents, filtered, sorted and paged by queries, all in SQL; only documents the caller may read.',
+      description: 'List documents, filtered, sorted and paged by queries on any attribute and on $id, $sequence, $createdAt and $updatedAt (all run in SQL); only documents the caller may read.',
       args: { ...collectionArgs(t.arg), ...listArgs(t.arg), ...transactionArg(t.arg) },
       resolve: async (_, args, context) => {
         const page = await listDocuments(documentContext(context, 'documents.read', args.transactionId), args);
@@ -77,8 +78,8 @@ export function addDocumentSchema(builder: Builder, refs: { Status: StatusRef })
     }),
     databasesGetDocument: t.field({
       type: Document,
-      description: 'Get a document by its ID. Accepts select queries.',
-      args: { ...documentArgs(t.arg), queries: t.arg.stringList({ required: false, description: 'Select queries.' }) },
+      description: 'Get a document by its ID.',
+      args: { ...documentArgs(t.arg), queries: t.arg.stringList({ required: false, description: 'Only select queries, e.g. {"method":"select","values":["title"]}: the attributes `data` should hold.' }) },
       resolve: (_, args, context) => getDocument(documentContext(context, 'documents.read', args.transactionId), args),
     }),
   }));
@@ -86,7 +87,7 @@ export function addDocumentSchema(builder: Builder, refs: { Status: StatusRef })
   builder.mutationFields((t) => ({
     databasesCreateDocument: t.field({
       type: Document,
-      description: 'Create a document. Its data is validated against the collection\'s attributes.',
+      description: 'Create a document. Its data is checked against the collection\'s attributes: required ones must be there, unknown keys are refused.',
       args: { ...documentArgs(t.arg), data: dataArg(t.arg, true), permissions: permissionsArg(t.arg) },
       resolve: (_, args, context) =>
         createDocument(documentContext(context, 'documents.write', args.transactionId), args),
@@ -100,7 +101,7 @@ export function addDocumentSchema(builder: Builder, refs: { Status: StatusRef })
     }),
     databasesUpsertDocument: t.field({
       type: Document,
-      description: 'Create the document, or update the given attributes of the existing one.',
+      description: 'Create the document, or update the given attributes of the existing one; permissions, when given, replace the old ones.',
       args: { ...documentArgs(t.arg), data: dataArg(t.arg, false), permissions: permissionsArg(t.arg) },
       resolve: (_, args, context) =>
         upsertDocument(documentContext(context, 'documents.write', args.transactionId), args),
@@ -116,32 +117,32 @@ export function addDocumentSchema(builder: Builder, refs: { Status: StatusRef })
     }),
     databasesUpsertDocuments: t.field({
       type: DocumentList,
-      description: 'Create or update many documents in one transaction. Each item holds `$id`, optional `$permissions`, and attribute values.',
-      args: { ...collectionArgs(t.arg), ...transactionArg(t.arg), documents: t.arg({ type: ['Json'], required: true, description: 'Documents to upsert (at most 1000).' }) },
+      description: `Create or update many documents in one transaction: all of them or none. Each item holds \`$id\`, optional \`$permissions\`, and attribute values.`,
+      args: { ...collectionArgs(t.arg), ...transactionArg(t.arg), documents: t.arg({ type: ['Json'], required: true, description: `Documents to upsert (at most ${MAX_BATCH}).` }) },
       resolve: async (_, args, context) =>
         written(await upsertDocuments(documentContext(context, 'documents.write', args.transactionId), args)),
     }),
     databasesUpdateDocuments: t.field({
       type: DocumentList,
-      description: 'Apply the same partial update to the documents that match the queries (at most 1000, in query order), in one transaction.',
-      args: { ...collectionArgs(t.arg), ...transactionArg(t.arg), data: dataArg(t.arg, false), queries: t.arg.stringList({ required: false, description: 'Queries choosing the documents.' }) },
+      description: `Apply the same partial update to the documents that match the queries (all of them without queries; at most ${MAX_BATCH}, in query order), in one transaction; returns them.`,
+      args: { ...collectionArgs(t.arg), ...transactionArg(t.arg), data: dataArg(t.arg, false), queries: t.arg.stringList({ required: false, description: `Queries choosing the documents, e.g. equal, limit (at most ${MAX_BATCH}) and order; none: all documents.` }) },
       resolve: async (_, args, context) =>
         written(await updateDocuments(documentContext(context, 'documents.write', args.transactionId), args)),
     }),
     databasesDeleteDocuments: t.field({
       type: DocumentList,
-      description: 'Delete the documents that match the queries (at most 1000, in query order), in one transaction; returns them.',
-      args: { ...collectionArgs(t.arg), ...transactionArg(t.arg), queries: t.arg.stringList({ required: false, description: 'Queries choosing the documents.' }) },
+      description: `Delete the documents that match the queries (all of them without queries; at most ${MAX_BATCH}, in query order), in one transaction; returns them.`,
+      args: { ...collectionArgs(t.arg), ...transactionArg(t.arg), queries: t.arg.stringList({ required: false, description: `Queries choosing the documents, e.g. equal, limit (at most ${MAX_BATCH}) and order; none: all documents.` }) },
       resolve: async (_, args, context) =>
         written(await deleteDocuments(documentContext(context, 'documents.write', args.transactionId), args)),
     }),
     databasesIncrementDocumentAttribute: t.field({
       type: Document,
-      description: 'Add to a numeric attribute atomically, never past `max` nor the attribute\'s own maximum.',
+      description: 'Add to a non-array integer or float attribute atomically; refused (attribute_limit_exceeded) rather than passing `max` or the attribute\'s own maximum.',
       args: {
         ...documentArgs(t.arg),
         attribute: t.arg.string({ required: true, description: 'Attribute key.' }),
-        value: t.arg.float({ required: false, description: 'Amount to add (default 1).' }),
+        value: t.arg.float({ required: false, description: 'Amount to add, a positive number (default 1).' }),
         max: t.arg.float({ required: false, description: 'Upper bound the result may not exceed.' }),
       },
       resolve: (_, args, context) =>
@@ -149,11 +150,11 @@ export function addDocumentSchema(builder: Builder, refs: { Status: StatusRef })
     }),
     databasesDecrementDocumentAttribute: t.field({
       type: Document,
-      description: 'Subtract from a numeric attribute atomically, never below `min` nor the attribute\'s own minimum.',
+      description: 'Subtract from a non-array integer or float attribute atomically; refused (attribute_limit_exceeded) rather than going below `min` or the attribute\'s own minimum.',
       args: {
         ...documentArgs(t.arg),
         attribute: t.arg.string({ required: true, description: 'Attribute key.' }),
-        value: t.arg.float({ required: false, description: 'Amount to subtract (default 1).' }),
+        value: t.arg.float({ required: false, description: 'Amount to subtract, a positive number (default 1).' }),
         min: t.arg.float({ required: false, description: 'Lower bound the result may not go below.' }),
       },
       resolve: (_, args, context) =>

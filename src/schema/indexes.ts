@@ -1,7 +1,7 @@
-import { createIndex, deleteIndex, getIndex, listIndexes } from '../metadata/indexes.ts';
+import { createIndex, deleteIndex, getIndex, INDEX_QUERY_FIELDS, listIndexes, MAX_INDEXES } from '../metadata/indexes.ts';
 import type { IndexRecord } from '../metadata/records.ts';
 import type { Builder } from './builder.ts';
-import { addListType, authorize, collectionArgs, listArgs, listed, statusOk } from './common.ts';
+import { addListType, authorize, collectionArgs, ID_RULE, listArgs, listed, queryableFields, statusOk } from './common.ts';
 import type { StatusRef } from './refs.ts';
 
 export function addIndexSchema(builder: Builder, refs: { Status: StatusRef }) {
@@ -12,12 +12,12 @@ export function addIndexSchema(builder: Builder, refs: { Status: StatusRef }) {
       _createdAt: t.string({ description: 'Creation date in ISO 8601 format.', resolve: (i) => i.createdAt }),
       _updatedAt: t.string({ description: 'Update date in ISO 8601 format.', resolve: (i) => i.updatedAt }),
       key: t.exposeString('key', { description: 'Index key.' }),
-      type: t.exposeString('type', { description: 'Index type: key, unique or fulltext.' }),
-      status: t.exposeString('status', { description: 'Index status: available, processing, deleting, stuck or failed.' }),
-      error: t.exposeString('error', { description: 'Error message when creating or deleting the index failed.' }),
+      type: t.exposeString('type', { description: 'Index type: key (plain), unique (no two documents share the values) or fulltext (for search queries).' }),
+      status: t.exposeString('status', { description: 'Index status in Appwrite\'s terms (available, processing, deleting, stuck, failed); always "available" here, as indexes are built in the request.' }),
+      error: t.exposeString('error', { description: 'Why creating or deleting the index failed; always empty here, as a failed change is refused in the request.' }),
       attributes: t.exposeStringList('attributes', { description: 'Indexed attribute keys.' }),
       lengths: t.field({ type: ['Int'], nullable: { list: false, items: true }, description: 'Index lengths per attribute (accepted, not used: prefix lengths are a MariaDB notion).', resolve: (i) => i.lengths }),
-      orders: t.field({ type: ['String'], nullable: { list: true, items: true }, description: 'Order of each attribute: asc or desc.', resolve: (i) => i.orders }),
+      orders: t.field({ type: ['String'], nullable: { list: true, items: true }, description: 'Order of each attribute: asc, desc, or null when none was given.', resolve: (i) => i.orders }),
     }),
   });
 
@@ -28,7 +28,7 @@ export function addIndexSchema(builder: Builder, refs: { Status: StatusRef }) {
   builder.queryFields((t) => ({
     databasesListIndexes: t.field({
       type: IndexList,
-      description: 'List the indexes of a collection.',
+      description: `List the indexes of a collection, filtered, sorted and paged by queries. ${queryableFields(INDEX_QUERY_FIELDS)}`,
       args: { ...collectionArgs(t.arg), ...listArgs(t.arg) },
       resolve: async (_, args, context) => {
         const { rows, count } = await listIndexes(authorize(context, 'collections.read'), args.databaseId, args.collectionId, args.queries, context.services.config.maxListLimit);
@@ -46,19 +46,20 @@ export function addIndexSchema(builder: Builder, refs: { Status: StatusRef }) {
   builder.mutationFields((t) => ({
     databasesCreateIndex: t.field({
       type: Index,
-      description: 'Create an index. It is built at once and used by list queries that filter or sort on its attributes.',
+      description: `Create an index (at most ${MAX_INDEXES} per collection). It is built at once and used by list queries that filter or sort on its attributes; a unique index refuses documents that would repeat its values.`,
       args: {
         ...keyArgs(t.arg),
-        type: t.arg.string({ required: true, description: 'Index type: key, unique or fulltext.' }),
-        attributes: t.arg.stringList({ required: true, description: 'Attribute keys to index ($id, $createdAt and $updatedAt too).' }),
-        orders: t.arg.stringList({ required: false, description: 'Order of each attribute: asc or desc.' }),
-        lengths: t.arg.intList({ required: false, description: 'Index lengths (accepted for compatibility).' }),
+        key: t.arg.string({ required: true, description: `Index key: ${ID_RULE}.` }),
+        type: t.arg.string({ required: true, description: 'Index type: key, unique or fulltext (search queries need a fulltext index on exactly their one attribute).' }),
+        attributes: t.arg.stringList({ required: true, description: 'Keys of the attributes to index, no repeats: available attributes or $id, $sequence, $createdAt, $updatedAt. Fulltext indexes take only non-array string attributes.' }),
+        orders: t.arg.stringList({ required: false, description: 'Order of each attribute, in the same positions: asc or desc; at most one per attribute.' }),
+        lengths: t.arg.intList({ required: false, description: 'Prefix length per attribute: non-negative integers, accepted for compatibility and not used.' }),
       },
       resolve: (_, args, context) => createIndex(authorize(context, 'collections.write'), args.databaseId, args.collectionId, args),
     }),
     databasesDeleteIndex: t.field({
       type: refs.Status,
-      description: 'Delete an index.',
+      description: 'Delete an index; queries keep working, only slower.',
       args: keyArgs(t.arg),
       resolve: async (_, args, context) => {
         await deleteIndex(authorize(context, 'collections.write'), args.databaseId, args.collectionId, args.key);

@@ -22,8 +22,10 @@ import { addUserSchema } from './users.ts';
  */
 export function buildSchema(rateLimits: RateLimitConfig): GraphQLSchema {
   const builder = createBuilder(rateLimits);
-  builder.queryType({ description: 'Reads. Each field is an Appwrite operation (its operationId).' });
-  builder.mutationType({ description: 'Writes. Each field is an Appwrite operation (its operationId).' });
+  // Appwrite 1.8 deprecates its Databases API for TablesDB; with no TablesDB here to move to, the databases*
+  // operations are not marked @deprecated (a deprecation must name a replacement the client can use).
+  builder.queryType({ description: 'Reads. Each field is an Appwrite operation, named by its operationId.' });
+  builder.mutationType({ description: 'Writes. Each field is an Appwrite operation, named by its operationId, with its rate limit.' });
   addScalars(builder);
   const { Status } = addCommonTypes(builder);
   const { Attribute } = addAttributeSchema(builder, { Status });

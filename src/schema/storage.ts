@@ -1,9 +1,9 @@
 import { requireScope } from '../auth/api-keys.ts';
-import { createBucket, deleteBucket, getBucket, listBuckets, updateBucket, type BucketRecord } from '../storage/buckets.ts';
+import { BUCKET_QUERY_FIELDS, createBucket, deleteBucket, getBucket, listBuckets, updateBucket, type BucketRecord } from '../storage/buckets.ts';
 import type { StorageContext } from '../storage/context.ts';
-import { createFile, deleteFile, getFile, listFiles, updateFile, type FileRecord } from '../storage/files.ts';
+import { createFile, deleteFile, FILE_QUERY_FIELDS, getFile, listFiles, updateFile, type FileRecord } from '../storage/files.ts';
 import type { ArgBuilder, Builder } from './builder.ts';
-import { addListType, listArgs, listed, statusOk } from './common.ts';
+import { addListType, listArgs, listed, newIdDescription, queryableFields, statusOk } from './common.ts';
 import type { GatewayContext } from './context.ts';
 import type { StatusRef } from './refs.ts';
 
@@ -14,14 +14,14 @@ export function authorizeStorage(context: GatewayContext, scope: string): Storag
 }
 
 const bucketSettingArgs = (arg: ArgBuilder) => ({
-  permissions: arg.stringList({ required: false, description: 'Permission strings, e.g. create("users"). None by default.' }),
+  permissions: arg.stringList({ required: false, description: 'Permission strings (create, read, update, delete), e.g. create("users"). None by default: only API keys get in.' }),
   fileSecurity: arg.boolean({ required: false, description: 'Whether file permissions count too: a caller passes if the bucket or the file grants the action.' }),
-  enabled: arg.boolean({ required: false, description: 'When false, the bucket and its files are invisible without an API key.' }),
+  enabled: arg.boolean({ required: false, description: 'When false, the bucket and its files are invisible without an API key; nothing is lost (default true).' }),
   maximumFileSize: arg.int({ required: false, description: 'Largest file accepted, in bytes (at most MAX_FILE_BYTES, the default).' }),
-  allowedFileExtensions: arg.stringList({ required: false, description: 'Extensions accepted (without the dot); empty accepts any.' }),
-  compression: arg.string({ required: false, description: 'Only "none": files are stored as uploaded.' }),
-  encryption: arg.boolean({ required: false, description: 'Only false: no encryption at rest by the gateway (encrypt the volume).' }),
-  antivirus: arg.boolean({ required: false, description: 'Only false: no virus scanning.' }),
+  allowedFileExtensions: arg.stringList({ required: false, description: 'Extensions accepted, without the dot and regardless of case: at most 100, each at most 64 chars. Empty (the default) accepts any.' }),
+  compression: arg.string({ required: false, description: 'Only "none" (the default): files are stored as uploaded; gzip and zstd are general_not_implemented.' }),
+  encryption: arg.boolean({ required: false, description: 'Only false (the default): the gateway does not encrypt at rest (encrypt the volume); true is general_not_implemented.' }),
+  antivirus: arg.boolean({ required: false, description: 'Only false (the default): there is no virus scanning; true is general_not_implemented.' }),
   transformations: arg.boolean({ required: false, description: 'Whether image previews are allowed (default true).' }),
 });
 
@@ -38,9 +38,9 @@ export function addStorageSchema(builder: Builder, { Status }: { Status: StatusR
       enabled: t.exposeBoolean('enabled', { description: 'When false, invisible without an API key.' }),
       maximumFileSize: t.exposeInt('maximumFileSize', { description: 'Largest file accepted, in bytes.' }),
       allowedFileExtensions: t.stringList({ description: 'Extensions accepted; empty accepts any.', resolve: (b) => b.extensions }),
-      compression: t.exposeString('compression', { description: 'Always "none".' }),
-      encryption: t.exposeBoolean('encryption', { description: 'Always false.' }),
-      antivirus: t.exposeBoolean('antivirus', { description: 'Always false.' }),
+      compression: t.exposeString('compression', { description: 'Always "none": files are stored as uploaded.' }),
+      encryption: t.exposeBoolean('encryption', { description: 'Always false: the gateway does not encrypt files at rest.' }),
+      antivirus: t.exposeBoolean('antivirus', { description: 'Always false: files are not scanned for viruses.' }),
       transformations: t.exposeBoolean('transformations', { description: 'Whether image previews are allowed.' }),
       totalSize: t.field({ type: 'Int64', description: 'Total size of the bucket\'s files in bytes (beyond 2 GiB: not a 32-bit Int).', resolve: (b) => BigInt(b.totalSize) }),
     }),
@@ -57,24 +57,24 @@ export function addStorageSchema(builder: Builder, { Status }: { Status: StatusR
       name: t.exposeString('name', { description: 'File name.' }),
       signature: t.exposeString('signature', { description: 'MD5 of the content, hex.' }),
       mimeType: t.exposeString('mimeType', { description: 'MIME type detected from the content.' }),
-      sizeOriginal: t.exposeInt('sizeOriginal', { description: 'Size in bytes.' }),
+      sizeOriginal: t.exposeInt('sizeOriginal', { description: 'File size in bytes.' }),
       chunksTotal: t.int({ description: 'Always 1: uploads arrive whole.', resolve: () => 1 }),
       chunksUploaded: t.int({ description: 'Always 1: uploads arrive whole.', resolve: () => 1 }),
-      encryption: t.boolean({ description: 'Always false.', resolve: () => false }),
-      compression: t.string({ description: 'Always "none".', resolve: () => 'none' }),
+      encryption: t.boolean({ description: 'Always false: stored without encryption at rest.', resolve: () => false }),
+      compression: t.string({ description: 'Always "none": stored as uploaded.', resolve: () => 'none' }),
     }),
   });
 
   const BucketList = addListType(builder, 'BucketList', 'buckets', Bucket);
   const FileList = addListType(builder, 'FileList', 'files', File);
-  const search = (arg: ArgBuilder) => arg.string({ required: false, description: 'Text to look for in names and IDs.' });
+  const search = (arg: ArgBuilder) => arg.string({ required: false, description: 'Text to look for in names and IDs (a substring match).' });
   const bucketId = (arg: ArgBuilder) => arg.string({ required: true, description: 'Bucket ID.' });
   const fileAddress = (arg: ArgBuilder) => ({ bucketId: bucketId(arg), fileId: arg.string({ required: true, description: 'File ID.' }) });
 
   builder.queryFields((t) => ({
     storageListBuckets: t.field({
       type: BucketList,
-      description: 'List buckets, filtered, sorted and paged by queries.',
+      description: `List buckets (API key with buckets.read), filtered, sorted and paged by queries. ${queryableFields(BUCKET_QUERY_FIELDS)}`,
       args: { ...listArgs(t.arg), search: search(t.arg) },
       resolve: async (_, args, context) => {
         const { rows, count } = await listBuckets(authorizeStorage(context, 'buckets.read'), args.queries, args.search, context.services.config.maxListLimit);
@@ -89,7 +89,7 @@ export function addStorageSchema(builder: Builder, { Status }: { Status: StatusR
     }),
     storageListFiles: t.field({
       type: FileList,
-      description: 'List the files of a bucket the caller may read, filtered, sorted and paged by queries.',
+      description: `List the files of a bucket the caller may read, filtered, sorted and paged by queries. ${queryableFields(FILE_QUERY_FIELDS)}`,
       args: { bucketId: bucketId(t.arg), ...listArgs(t.arg), search: search(t.arg) },
       resolve: async (_, args, context) => {
         const { rows, count } = await listFiles(authorizeStorage(context, 'files.read'), args.bucketId, args.queries, args.search, context.services.config.maxListLimit);
@@ -109,7 +109,7 @@ export function addStorageSchema(builder: Builder, { Status }: { Status: StatusR
       type: Bucket,
       description: 'Create a bucket.',
       args: {
-        bucketId: t.arg.string({ required: true, description: 'Unique ID, or "unique()" for a generated one.' }),
+        bucketId: t.arg.string({ required: true, description: newIdDescription('Bucket') }),
         name: t.arg.string({ required: true, description: 'Bucket name, at most 128 chars.' }),
         ...bucketSettingArgs(t.arg),
       },
@@ -118,7 +118,7 @@ export function addStorageSchema(builder: Builder, { Status }: { Status: StatusR
     storageUpdateBucket: t.field({
       type: Bucket,
       description: 'Update a bucket. Settings not given keep their values.',
-      args: { bucketId: bucketId(t.arg), name: t.arg.string({ required: true, description: 'Bucket name.' }), ...bucketSettingArgs(t.arg) },
+      args: { bucketId: bucketId(t.arg), name: t.arg.string({ required: true, description: 'Bucket name, at most 128 chars.' }), ...bucketSettingArgs(t.arg) },
       resolve: (_, args, context) => updateBucket(authorizeStorage(context, 'buckets.write'), args),
     }),
     storageDeleteBucket: t.field({
@@ -132,11 +132,12 @@ export function addStorageSchema(builder: Builder, { Status }: { Status: StatusR
     }),
     storageCreateFile: t.field({
       type: File,
-      description: 'Upload a file: send it as a GraphQL multipart request (graphql-multipart-request-spec), in the `file` variable.',
+      description: 'Upload a file: send it as a GraphQL multipart request (graphql-multipart-request-spec), in the `file` variable. It must fit the bucket\'s maximumFileSize and allowedFileExtensions; its MIME type is detected from the content.',
       args: {
         ...fileAddress(t.arg),
+        fileId: t.arg.string({ required: true, description: newIdDescription('File') }),
         file: t.arg({ type: 'InputFile', required: true, description: 'The file, sent as a multipart request part.' }),
-        permissions: t.arg.stringList({ required: false, description: 'Permission strings; by default the uploading user gets read, update and delete.' }),
+        permissions: t.arg.stringList({ required: false, description: 'File permissions (read, update, delete); a user may grant only roles they have. By default the uploading user gets all three (an API key upload gets none).' }),
       },
       resolve: (_, args, context) => createFile(authorizeStorage(context, 'files.write'), args),
     }),
@@ -145,7 +146,7 @@ export function addStorageSchema(builder: Builder, { Status }: { Status: StatusR
       description: 'Rename a file or replace its permissions.',
       args: {
         ...fileAddress(t.arg),
-        name: t.arg.string({ required: false, description: 'New file name.' }),
+        name: t.arg.string({ required: false, description: 'New file name, 1 to 255 chars; omit to keep it.' }),
         permissions: t.arg.stringList({ required: false, description: 'New permission strings; omitted keeps the current ones.' }),
       },
       resolve: (_, args, context) => updateFile(authorizeStorage(context, 'files.write'), args),

@@ -8,11 +8,13 @@ import {
   listTeamMemberships,
   listTeams,
   updateMembership,
+  TEAM_QUERY_FIELDS,
   updateTeamName,
 } from '../identity/teams.ts';
+import { MEMBERSHIP_QUERY_FIELDS } from '../identity/users.ts';
 import type { MembershipRecord, TeamRecord } from '../identity/records.ts';
 import type { ArgBuilder, Builder } from './builder.ts';
-import { addListType, authorizeIdentity, listArgs, listed, NO_PREFS, statusOk } from './common.ts';
+import { addListType, authorizeIdentity, ID_RULE, listArgs, listed, membershipSearchArg, newIdDescription, NO_PREFS, queryableFields, statusOk } from './common.ts';
 import type { GatewayContext } from './context.ts';
 import type { MembershipListRef, PreferencesRef, StatusRef } from './refs.ts';
 
@@ -59,17 +61,16 @@ export function addTeamSchema(builder: Builder, { Status }: { Status: StatusRef 
 
   const teamId = (arg: ArgBuilder) => arg.string({ required: true, description: 'Team ID.' });
   const membershipArgs = (arg: ArgBuilder) => ({ teamId: teamId(arg), membershipId: arg.string({ required: true, description: 'Membership ID.' }) });
-  const rolesRule = 'at most 100, each at most 36 chars of a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special char';
+  const rolesRule = `at most 100, each ${ID_RULE}`;
   const rolesArg = (arg: ArgBuilder) => arg.stringList({ required: true, description: `The member's roles in the team: ${rolesRule}.` });
-  const searchArg = (arg: ArgBuilder) => arg.string({ required: false, description: 'Text to look for.' });
   const reader = (context: GatewayContext) => ({ services: authorizeIdentity(context, 'teams.read'), caller: context.caller });
   const writer = (context: GatewayContext) => ({ services: authorizeIdentity(context, 'teams.write'), caller: context.caller });
 
   builder.queryFields((t) => ({
     teamsList: t.field({
       type: TeamList,
-      description: 'List teams: all of them for an API key, the ones the user is a member of otherwise.',
-      args: { ...listArgs(t.arg), search: searchArg(t.arg) },
+      description: `List teams: all of them for an API key, otherwise those the user is a confirmed member of; filtered, sorted and paged by queries. ${queryableFields(TEAM_QUERY_FIELDS)}`,
+      args: { ...listArgs(t.arg), search: t.arg.string({ required: false, description: 'Text to look for in team names and IDs (a substring match).' }) },
       resolve: async (_, args, context) => {
         const { services, caller } = reader(context);
         const { rows, count } = await listTeams(services, caller, args.queries, args.search, context.services.config.maxListLimit);
@@ -87,8 +88,8 @@ export function addTeamSchema(builder: Builder, { Status }: { Status: StatusRef 
     }),
     teamsListMemberships: t.field({
       type: MembershipList,
-      description: 'List a team\'s memberships.',
-      args: { teamId: teamId(t.arg), ...listArgs(t.arg), search: searchArg(t.arg) },
+      description: `List a team\'s memberships, filtered, sorted and paged by queries. ${queryableFields(MEMBERSHIP_QUERY_FIELDS)}`,
+      args: { teamId: teamId(t.arg), ...listArgs(t.arg), search: membershipSearchArg(t.arg) },
       resolve: async (_, args, context) => {
         const { services, caller } = reader(context);
         const { rows, count } = await listTeamMemberships(services, caller, args.teamId, args.queries, args.search, context.services.config.maxListLimit);
@@ -111,7 +112,7 @@ export function addTeamSchema(builder: Builder, { Status }: { Status: StatusRef 
       type: Team,
       description: 'Create a team. A user creating it becomes a member with the `owner` role (plus `roles`).',
       args: {
-        teamId: t.arg.string({ required: true, description: 'Unique ID: a-z, A-Z, 0-9, period, hyphen and underscore, at most 36 chars, not starting with a special char; or "unique()".' }),
+        teamId: t.arg.string({ required: true, description: newIdDescription('Team') }),
         name: t.arg.string({ required: true, description: 'Team name, at most 128 chars.' }),
         roles: t.arg.stringList({ required: false, description: `The creator's roles besides \`owner\`: ${rolesRule}.` }),
       },

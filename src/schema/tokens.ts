@@ -1,6 +1,6 @@
-import { createFileToken, deleteFileToken, getFileToken, listFileTokens, updateFileToken, type FileTokenRecord } from '../tokens/file-tokens.ts';
+import { createFileToken, deleteFileToken, getFileToken, listFileTokens, TOKEN_QUERY_FIELDS, updateFileToken, type FileTokenRecord } from '../tokens/file-tokens.ts';
 import type { Builder } from './builder.ts';
-import { addListType, listArgs, listed, statusOk } from './common.ts';
+import { addListType, listArgs, listed, queryableFields, statusOk } from './common.ts';
 import type { StatusRef } from './refs.ts';
 import { authorizeStorage } from './storage.ts';
 
@@ -25,7 +25,7 @@ export function addTokenSchema(builder: Builder, { Status }: { Status: StatusRef
   builder.queryFields((t) => ({
     tokensList: t.field({
       type: ResourceTokenList,
-      description: 'List a file\'s tokens (needs update permission on the file); filter and sort on expire.',
+      description: `List a file\'s tokens (needs update permission on the file), filtered, sorted and paged by queries. ${queryableFields(TOKEN_QUERY_FIELDS)}`,
       args: { bucketId: t.arg.string({ required: true, description: 'Bucket ID.' }), fileId: t.arg.string({ required: true, description: 'File ID.' }), ...listArgs(t.arg) },
       resolve: async (_, args, context) => {
         const { rows, count } = await listFileTokens(authorizeStorage(context, 'tokens.read'), args.bucketId, args.fileId, args.queries, context.services.config.maxListLimit);

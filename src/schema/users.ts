@@ -4,13 +4,15 @@ import {
   getUser,
   listUserMemberships,
   listUsers,
+  MEMBERSHIP_QUERY_FIELDS,
   updateUserEmailVerification,
   updateUserLabels,
   updateUserStatus,
+  USER_QUERY_FIELDS,
 } from '../identity/users.ts';
 import type { UserRecord } from '../identity/records.ts';
 import type { ArgBuilder, Builder } from './builder.ts';
-import { addListType, authorizeIdentity, listArgs, listed, NO_PREFS, statusOk } from './common.ts';
+import { addListType, authorizeIdentity, listArgs, listed, membershipSearchArg, newIdDescription, NO_PREFS, queryableFields, statusOk } from './common.ts';
 import type { MembershipListRef, PreferencesRef, StatusRef, UserRef } from './refs.ts';
 
 /**
@@ -22,7 +24,7 @@ export function addUserSchema(
   { Status, Preferences, MembershipList }: { Status: StatusRef; Preferences: PreferencesRef; MembershipList: MembershipListRef },
 ): { User: UserRef } {
   const User = builder.objectRef<UserRecord>('User').implement({
-    description: 'A user account.',
+    description: 'A user of the project: who signs in, owns sessions and belongs to teams. Password hashes never leave the server.',
     fields: (t) => ({
       _id: t.exposeString('id', { description: 'User ID.' }),
       _createdAt: t.exposeString('createdAt', { description: 'User creation date in ISO 8601 format.' }),
@@ -44,13 +46,12 @@ export function addUserSchema(
 
   const UserList = addListType(builder, 'UserList', 'users', User);
   const userId = (arg: ArgBuilder) => arg.string({ required: true, description: 'User ID.' });
-  const searchArg = (arg: ArgBuilder) => arg.string({ required: false, description: 'Text to look for.' });
 
   builder.queryFields((t) => ({
     usersList: t.field({
       type: UserList,
-      description: 'List users, filtered, sorted and paged by queries ($id, name, email, emailVerification, $createdAt, $updatedAt).',
-      args: { ...listArgs(t.arg), search: t.arg.string({ required: false, description: 'Text to look for in names, emails and IDs.' }) },
+      description: `List the project\'s users (API key with users.read), filtered, sorted and paged by queries. ${queryableFields(USER_QUERY_FIELDS)}`,
+      args: { ...listArgs(t.arg), search: t.arg.string({ required: false, description: 'Text to look for in names, emails and IDs (a substring match).' }) },
       resolve: async (_, args, context) => {
         const { rows, count } = await listUsers(authorizeIdentity(context, 'users.read'), args.queries, args.search, context.services.config.maxListLimit);
         return listed(rows, count, context, args.total);
@@ -58,14 +59,14 @@ export function addUserSchema(
     }),
     usersGet: t.field({
       type: User,
-      description: 'Get a user by its ID.',
+      description: 'Get a user by their ID.',
       args: { userId: userId(t.arg) },
       resolve: (_, args, context) => getUser(authorizeIdentity(context, 'users.read'), args.userId),
     }),
     usersListMemberships: t.field({
       type: MembershipList,
-      description: 'List a user\'s team memberships.',
-      args: { userId: userId(t.arg), ...listArgs(t.arg), search: searchArg(t.arg) },
+      description: `List a user\'s team memberships, filtered, sorted and paged by queries. ${queryableFields(MEMBERSHIP_QUERY_FIELDS)}`,
+      args: { userId: userId(t.arg), ...listArgs(t.arg), search: membershipSearchArg(t.arg) },
       resolve: async (_, args, context) => {
         const { rows, count } = await listUserMemberships(authorizeIdentity(context, 'users.read'), args.userId, args.queries, args.search, context.services.config.maxListLimit);
         return listed(rows, count, context, args.total);
@@ -76,19 +77,19 @@ export function addUserSchema(
   builder.mutationFields((t) => ({
     usersCreate: t.field({
       type: User,
-      description: 'Create a user. The password is stored only as a scrypt hash.',
+      description: 'Create a user (API key with users.write). The password is stored only as a scrypt hash; without one, the user cannot sign in with email and password.',
       args: {
-        userId: t.arg.string({ required: true, description: 'Unique ID: a-z, A-Z, 0-9, period, hyphen and underscore, at most 36 chars, not starting with a special char; or "unique()".' }),
-        email: t.arg.string({ required: false, description: 'User email (stored lower-cased, unique).' }),
+        userId: t.arg.string({ required: true, description: newIdDescription('User') }),
+        email: t.arg.string({ required: false, description: 'User email, unique regardless of case (stored lower-cased).' }),
         phone: t.arg.string({ required: false, description: 'Phone number: not supported (general_not_implemented).' }),
-        password: t.arg.string({ required: false, description: 'Plain text password, 8 to 256 bytes.' }),
+        password: t.arg.string({ required: false, description: 'Plain-text password, 8 to 256 bytes.' }),
         name: t.arg.string({ required: false, description: 'User name, at most 128 chars.' }),
       },
       resolve: (_, args, context) => createUser(authorizeIdentity(context, 'users.write'), args),
     }),
     usersDelete: t.field({
       type: Status,
-      description: 'Delete a user with their sessions and memberships.',
+      description: 'Delete a user with their sessions and memberships; their session secrets and JWTs stop working at once.',
       args: { userId: userId(t.arg) },
       resolve: async (_, args, context) => {
         await deleteUser(authorizeIdentity(context, 'users.write'), args.userId);
@@ -98,19 +99,19 @@ export function addUserSchema(
     usersUpdateStatus: t.field({
       type: User,
       description: 'Activate (true) or block (false) a user. A blocked user authenticates nowhere.',
-      args: { userId: userId(t.arg), status: t.arg.boolean({ required: true, description: 'User status.' }) },
+      args: { userId: userId(t.arg), status: t.arg.boolean({ required: true, description: 'True to activate the user, false to block them.' }) },
       resolve: (_, args, context) => updateUserStatus(authorizeIdentity(context, 'users.write'), args.userId, args.status),
     }),
     usersUpdateEmailVerification: t.field({
       type: User,
       description: 'Set the user\'s email verification status.',
-      args: { userId: userId(t.arg), emailVerification: t.arg.boolean({ required: true, description: 'Email verification status.' }) },
+      args: { userId: userId(t.arg), emailVerification: t.arg.boolean({ required: true, description: 'Whether the user\'s email counts as verified.' }) },
       resolve: (_, args, context) => updateUserEmailVerification(authorizeIdentity(context, 'users.write'), args.userId, args.emailVerification),
     }),
     usersUpdateLabels: t.field({
       type: User,
       description: 'Replace the user\'s labels: at most 1000, each 1 to 36 alphanumeric chars; duplicates collapse.',
-      args: { userId: userId(t.arg), labels: t.arg.stringList({ required: true, description: 'The user\'s labels.' }) },
+      args: { userId: userId(t.arg), labels: t.arg.stringList({ required: true, description: 'The user\'s new labels, replacing the old ones.' }) },
       resolve: (_, args, context) => updateUserLabels(authorizeIdentity(context, 'users.write'), args.userId, args.labels),
     }),
   }));

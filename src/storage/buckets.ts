@@ -15,7 +15,7 @@ export interface BucketRecord extends Bucket {
   totalSize: number;
 }
 
-const FIELDS: Record<string, MetadataColumn> = {
+export const BUCKET_QUERY_FIELDS: Record<string, MetadataColumn> = {
   $id: 'id',
   name: 'name',
   enabled: 'enabled',
@@ -77,7 +77,7 @@ async function withTotals(services: StorageServices, rows: Bucket[]): Promise<Bu
 }
 
 export async function listBuckets(services: StorageServices, queries: readonly string[] | null | undefined, search: string | null | undefined, maxLimit?: number) {
-  const args = metadataListArgs(queries, FIELDS, maxLimit);
+  const args = metadataListArgs(queries, BUCKET_QUERY_FIELDS, maxLimit);
   const scope = search ? { OR: [{ name: { contains: search } }, { id: { contains: search } }] } : {};
   const prisma = services.db.prisma;
   const { rows, count } = await runMetadataList<Bucket>(args, scope, {

@@ -21,7 +21,7 @@ export interface FileRecord extends FileRow {
   permissionList: Permission[];
 }
 
-const FIELDS: Record<string, MetadataColumn> = {
+export const FILE_QUERY_FIELDS: Record<string, MetadataColumn> = {
   $id: 'id',
   name: 'name',
   mimeType: 'mimeType',
@@ -120,7 +120,7 @@ export async function createFile(
 
 export async function listFiles(ctx: StorageContext, bucketId: string, queries: readonly string[] | null | undefined, search: string | null | undefined, maxLimit?: number) {
   const bucket = await requireBucket(ctx, bucketId);
-  const args = metadataListArgs(queries, FIELDS, maxLimit);
+  const args = metadataListArgs(queries, FILE_QUERY_FIELDS, maxLimit);
   const readable = readableFilesWhere(bucket, ctx.caller);
   const scope = { bucketSequence: bucket.sequence, ...readable, ...(search ? { OR: [{ name: { contains: search } }, { id: { contains: search } }] } : {}) };
   const prisma = ctx.db.prisma;

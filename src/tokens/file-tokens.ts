@@ -34,7 +34,7 @@ export interface FileTokenRecord {
   previewUrl: string;
 }
 
-const FIELDS: Record<string, MetadataColumn> = { $id: 'id', expire: 'expire', accessedAt: 'accessedAt', $createdAt: 'createdAt', $updatedAt: 'updatedAt' };
+export const TOKEN_QUERY_FIELDS: Record<string, MetadataColumn> = { $id: 'id', expire: 'expire', accessedAt: 'accessedAt', $createdAt: 'createdAt', $updatedAt: 'updatedAt' };
 
 /** 96 random bytes: 128 base64url characters. */
 const SECRET_BYTES = 96;
@@ -82,7 +82,7 @@ export async function createFileToken(ctx: StorageContext, input: { bucketId: st
 
 export async function listFileTokens(ctx: StorageContext, bucketId: string, fileId: string, queries: readonly string[] | null | undefined, maxLimit?: number) {
   const { bucket, file } = await requireFile(ctx, bucketId, fileId, 'update');
-  const args = metadataListArgs(queries, FIELDS, maxLimit);
+  const args = metadataListArgs(queries, TOKEN_QUERY_FIELDS, maxLimit);
   const prisma = ctx.db.prisma;
   const { rows, count } = await runMetadataList<FileToken>(args, { fileSequence: file.sequence }, {
     find: (q) => prisma.fileToken.findMany(q),

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GUEST_ROLES } from '../../src/auth/caller.ts';
-import { readSetRolesTableName, readSetsTableName } from '../../src/documents/ddl.ts';
+import { readSetIndexName, readSetRolesTableName, readSetsTableName } from '../../src/documents/ddl.ts';
 import { tableName } from '../../src/documents/model.ts';
 import { upgradeCollectionTables } from '../../src/documents/read-set-backfill.ts';
 import { roleListParam } from '../../src/documents/permission-rows.ts';
@@ -98,6 +98,7 @@ describe.each(PROVIDERS)('read sets on %s', (provider) => {
     await create('old', 'c', ['read("user:someone")']);
     await create('old', 'd', ['update("any")']);
     // The layout an earlier gateway made.
+    await t.db.sql.execute(`DROP INDEX "${readSetIndexName(old)}"`);
     await t.db.sql.execute(`DROP TABLE "${readSetRolesTableName(old)}"`);
     await t.db.sql.execute(`DROP TABLE "${readSetsTableName(old)}"`);
     await t.db.sql.execute(`ALTER TABLE "${tableName(old)}" DROP COLUMN "_readSet"`);
@@ -112,5 +113,21 @@ describe.each(PROVIDERS)('read sets on %s', (provider) => {
     expect(sets.map((r) => JSON.parse(r['_roles'] as string)).sort()).toEqual([['any'], ['any', 'guests'], ['user:someone']].sort());
     clock += 1001;
     expect(await guestList('old')).toEqual({ total: 2, ids: ['a', 'b'] });
+  });
+
+  it('gives a collection with read sets but no read-set index its index, keeping the sets', async () => {
+    await t.ok('mutation { databasesCreateCollection(databaseId: "db", collectionId: "unindexed", name: "unindexed", documentSecurity: true) { _id } }');
+    await addAttribute('unindexed');
+    const sequence = (await t.gateway.services.catalog.cache.get('db', 'unindexed'))!.collection.sequence;
+    await create('unindexed', 'a', ['read("any")']);
+    await create('unindexed', 'b', ['read("user:someone")']);
+    const before = await t.db.sql.query(`SELECT "_uid", "_readSet" FROM "${tableName(sequence)}" ORDER BY "_sequence"`);
+    await t.db.sql.execute(`DROP INDEX "${readSetIndexName(sequence)}"`);
+
+    expect(await upgradeCollectionTables(t.db)).toBe(1);
+    expect(await upgradeCollectionTables(t.db)).toBe(0);
+    expect(await t.db.sql.query(`SELECT "_uid", "_readSet" FROM "${tableName(sequence)}" ORDER BY "_sequence"`)).toEqual(before);
+    clock += 1001;
+    expect(await guestList('unindexed')).toEqual({ total: 1, ids: ['a'] });
   });
 });

@@ -1,7 +1,7 @@
 import { loadConfig } from '../../src/config.ts';
 import { applyMigrations } from '../../src/db/migrations/index.ts';
 import { openDatabase, type Database } from '../../src/db/open.ts';
-import { createLogger } from '../../src/logger.ts';
+import { createLogger, type Logger } from '../../src/logger.ts';
 import { createGateway, type Gateway } from '../../src/server.ts';
 import type { Provider } from './providers.ts';
 import { scratchDatabase } from './scratch-database.ts';
@@ -33,11 +33,14 @@ export interface TestGateway {
   close(): Promise<void>;
 }
 
-/** A gateway on a fresh, migrated database of the provider, driven through its Fetch handler; `now`: its clock. */
-export async function startGateway(provider: Provider, env: Record<string, string> = {}, now?: () => number): Promise<TestGateway & { url: string }> {
+/**
+ * A gateway on a fresh, migrated database of the provider, driven through its Fetch handler; `now`: its clock;
+ * `logger`: where it logs (default: nowhere).
+ */
+export async function startGateway(provider: Provider, env: Record<string, string> = {}, now?: () => number, logger?: Logger): Promise<TestGateway & { url: string }> {
   const scratch = await scratchDatabase(provider);
   await applyMigrations({ provider, url: scratch.url });
-  const gateway = await attachGateway(provider, scratch.url, env, now);
+  const gateway = await attachGateway(provider, scratch.url, env, now, logger);
   return {
     ...gateway,
     url: scratch.url,
@@ -49,10 +52,10 @@ export async function startGateway(provider: Provider, env: Record<string, strin
 }
 
 /** Another gateway instance on an existing, migrated database (as several processes behind a proxy would be). */
-export async function attachGateway(provider: Provider, url: string, env: Record<string, string> = {}, now?: () => number): Promise<TestGateway> {
+export async function attachGateway(provider: Provider, url: string, env: Record<string, string> = {}, now?: () => number, logger: Logger = createLogger('silent')): Promise<TestGateway> {
   const config = loadConfig({ DATABASE_URL: url, ROOT_API_KEY: ROOT_KEY, LOG_LEVEL: 'silent', ...env });
   const db = await openDatabase(url, provider);
-  const gateway = createGateway({ config, db, logger: createLogger('silent'), ...(now ? { now } : {}) });
+  const gateway = createGateway({ config, db, logger, ...(now ? { now } : {}) });
   await gateway.ready;
 
   const request = (path: string, init?: RequestInit, ip?: string) => gateway.fetch(new Request(`http://gateway.test${path}`, init), ip ? { clientAddress: ip } : {});

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Logger } from '../../src/logger.ts';
 import { createHttpServer, type Gateway } from '../../src/server.ts';
 import { ROOT_KEY, startGateway, TEST_JWT_SECRET, type GraphQLResponse } from './gateway.ts';
 import type { Provider } from './providers.ts';
@@ -46,10 +47,10 @@ function listFiles(dir: string, relative = ''): string[] {
   });
 }
 
-export async function startStorageGateway(provider: Provider, env: Record<string, string> = {}): Promise<StorageGateway> {
+export async function startStorageGateway(provider: Provider, env: Record<string, string> = {}, logger?: Logger): Promise<StorageGateway> {
   const storageDir = mkdtempSync(join(tmpdir(), 'gateway-storage-'));
   let clock = Date.now();
-  const started = await startGateway(provider, { JWT_SECRET: TEST_JWT_SECRET, STORAGE_DIR: storageDir, ...env }, () => clock);
+  const started = await startGateway(provider, { JWT_SECRET: TEST_JWT_SECRET, STORAGE_DIR: storageDir, ...env }, () => clock, logger);
   const { gateway } = started;
   const server = createHttpServer(gateway, gateway.services.config);
   server.listen(0, '127.0.0.1');
