@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { printGatewaySchema } from '../../src/schema/sdl.ts';
-import { listeningUrl, runGateway, spawnGateway, waitForOutput } from '../support/child-process.ts';
+import { listeningUrl, logLines, runGateway, spawnGateway, waitForOutput } from '../support/child-process.ts';
 import { postHead, rawConnection } from '../support/raw-http.ts';
 
 // What does not depend on the database provider: help, usage errors, schema, shutdown limits (SQLite).
@@ -61,7 +61,7 @@ describe('gateway serve shutdown limits', () => {
     server.process.kill('SIGTERM');
     expect(await stalled.closed).toBe('HTTP/1.1 100 Continue\r\n\r\n');
     expect(await server.exited).toBe(1);
-    expect(server.output.text()).toContain('"msg":"shutdown timed out: destroying the connections still open","timeoutMs":200');
+    expect(logLines(server.output.text())).toContainEqual(expect.objectContaining({ level: 'error', msg: 'shutdown timed out: destroying the connections still open', timeoutMs: 200 }));
   });
 
   it('exits 1 at once on a second signal during the drain', async () => {
@@ -72,7 +72,7 @@ describe('gateway serve shutdown limits', () => {
     await waitForOutput(server, /shutting down/);
     server.process.kill('SIGINT');
     expect(await server.exited).toBe(1);
-    expect(server.output.text()).toContain('"msg":"second signal during shutdown: exiting without waiting for in-flight requests","signal":"SIGINT"');
+    expect(logLines(server.output.text())).toContainEqual(expect.objectContaining({ msg: 'second signal during shutdown: exiting without waiting for in-flight requests', signal: 'SIGINT' }));
     await stalled.closed;
   });
 });

@@ -58,3 +58,15 @@ export async function runGateway(args: string[], env: Record<string, string> = {
   const code = await child.exited;
   return { code, stdout: child.output.stdout(), stderr: child.output.stderr() };
 }
+
+/** The JSON log lines in a process's output (other lines, such as the bootstrap key's, skipped). */
+export function logLines(output: string): Record<string, unknown>[] {
+  return output.split('\n').flatMap((line) => {
+    if (!line.startsWith('{')) return [];
+    try {
+      return [JSON.parse(line) as Record<string, unknown>];
+    } catch {
+      return [];
+    }
+  });
+}
