@@ -15,7 +15,7 @@ const REFERENCE = new URL('../../../shared/reference/appwrite-api-subset.json', 
 describe('@rateLimit in the schema', () => {
   it('is declared and applied in the SDL printed with printSchemaWithDirectives', () => {
     const sdl = printSchemaWithDirectives(schema);
-    expect(sdl).toContain('directive @rateLimit(identityArgs: [String!], max: Int!, window: String!) on FIELD_DEFINITION');
+    expect(sdl).toMatch(/\ndirective @rateLimit\([^]*?\n {2}identityArgs: \[String!\]\n[^]*?\n {2}max: Int!\n[^]*?\n {2}window: String!\n\) on FIELD_DEFINITION\n/);
     expect(sdl).not.toContain('@0');
     expect(sdl).toMatch(/ databasesCreateDocument\([\s\S]*?\n {2}\): Document @rateLimit\(max: 120, window: "60s"\)\n/);
     expect(sdl).toMatch(/ accountCreateEmailPasswordSession\([\s\S]*?\n {2}\): Session @rateLimit\(max: 10, window: "1h", identityArgs: \["email"\]\)\n/);
