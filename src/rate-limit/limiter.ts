@@ -2,6 +2,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { getGraphQLRateLimiter, Store, type Identity } from 'graphql-rate-limit';
 import type { Caller } from '../auth/caller.ts';
 import { AppwriteError } from '../errors/appwrite-error.ts';
+import { rateLimitSubject } from './client-ip.ts';
 import type { RateLimit } from './config.ts';
 import type { Decision, WindowStore } from './store.ts';
 
@@ -33,10 +34,10 @@ export interface LimitedCall {
   info: GraphQLResolveInfo;
 }
 
-/** The budget's owner: the client address and who calls (a user, a key, or any guest from that address). */
+/** The budget's owner: the client address (an IPv6 client's /64) and who calls (a user, a key, or any guest from there). */
 function callerIdentity({ caller, clientIp }: LimitedContext): string {
   const who = caller.kind === 'user' ? `user:${caller.userId}` : caller.kind === 'key' ? `key:${caller.keyId}` : 'guest';
-  return `${clientIp}|${who}`;
+  return `${rateLimitSubject(clientIp)}|${who}`;
 }
 
 /** The limiter's own threshold: the store applies the real max (see AdmissionStore.getForIdentity). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.ts';
-import { clientIp, parseTrustProxy } from '../../src/rate-limit/client-ip.ts';
+import { clientIp, parseTrustProxy, rateLimitSubject } from '../../src/rate-limit/client-ip.ts';
 
 const limits = (env: Record<string, string>) => loadConfig(env).rateLimits;
 
@@ -58,5 +58,19 @@ describe('client IP', () => {
     expect(clientIp('fd00::1', '2001:db8::7', trusted)).toBe('2001:db8::7');
     expect(clientIp('10.1.2.3', 'garbage', trusted)).toBe('10.1.2.3');
     expect(clientIp('127.0.0.1', '203.0.113.5', parseTrustProxy('loopback'))).toBe('203.0.113.5');
+  });
+});
+
+describe('rate-limit subject of an address', () => {
+  it('is an IPv4 address itself, and the /64 of an IPv6 address in any spelling', () => {
+    expect(rateLimitSubject('203.0.113.5')).toBe('203.0.113.5');
+    expect(rateLimitSubject('2001:db8:1:2:aaaa:bbbb:cccc:dddd')).toBe('2001:db8:1:2::/64');
+    expect(rateLimitSubject('2001:db8:1:2::7')).toBe('2001:db8:1:2::/64');
+    expect(rateLimitSubject('2001:0db8:0001:0002:0:0:0:1')).toBe('2001:db8:1:2::/64');
+    expect(rateLimitSubject('2001:db8::1')).toBe('2001:db8:0:0::/64');
+    expect(rateLimitSubject('::1')).toBe('0:0:0:0::/64');
+    expect(rateLimitSubject('fe80::1%eth0')).toBe('fe80:0:0:0::/64');
+    expect(rateLimitSubject('64:ff9b::192.0.2.1')).toBe('64:ff9b:0:0::/64');
+    expect(rateLimitSubject('2001:db8:1:3::7')).not.toBe(rateLimitSubject('2001:db8:1:2::7'));
   });
 });

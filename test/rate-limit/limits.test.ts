@@ -13,9 +13,9 @@ async function limitedGateway(provider: (typeof PROVIDERS)[number], env: Record<
   return { t, advance: (ms: number) => void (clock += ms), alice: await userSession(t, 'alice'), bob: await userSession(t, 'bob') };
 }
 
-async function times<T>(count: number, run: () => Promise<T>): Promise<T[]> {
+async function times<T>(count: number, run: (i: number) => Promise<T>): Promise<T[]> {
   const results: T[] = [];
-  for (let i = 0; i < count; i++) results.push(await run());
+  for (let i = 0; i < count; i++) results.push(await run(i));
   return results;
 }
 
@@ -35,6 +35,10 @@ describe.each(PROVIDERS)('rate limits on %s', (provider) => {
       expect(refused.errors?.[0]?.extensions).toMatchObject({ type: 'general_rate_limit_exceeded', code: 429, retryAfter: 60 });
       expect(await createAs(t, bob)).toBeUndefined();
       expect(await createAs(t, alice, { ip: '203.0.113.9' })).toBeUndefined();
+      // An IPv6 client spends its /64's budget, whichever of its addresses it calls from.
+      expect((await times(120, (i) => createAs(t, alice, { ip: `2001:db8:5:6::${(i + 1).toString(16)}` }))).filter(Boolean)).toEqual([]);
+      expect(await createAs(t, alice, { ip: '2001:db8:5:6:ffff::1' })).toBe('general_rate_limit_exceeded');
+      expect(await createAs(t, alice, { ip: '2001:db8:5:7::1' })).toBeUndefined();
       // Refusals are not recorded: once the oldest calls leave the window, calls pass again.
       g.advance(59_000);
       expect(await createAs(t, alice)).toBe('general_rate_limit_exceeded');
