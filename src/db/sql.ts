@@ -11,10 +11,11 @@ export type SqlRow = Record<string, unknown>;
 export interface SqlExecutor {
   readonly dialect: Dialect;
   /**
-   * `name` marks a hot statement of fixed text: PostgreSQL then prepares it once per connection and skips
-   * parsing and planning afterwards (SQLite caches every statement anyway).
+   * Runs a statement and returns its rows. PostgreSQL runs reads as prepared statements, whose plan may be kept
+   * for every call (see pg-statements.ts); `plan: 'custom'` plans this one for its values every time, for
+   * statements whose best plan depends on them (one index probe per role of a list of 3 or of 300).
    */
-  query(sql: string, params?: readonly unknown[], name?: string): Promise<SqlRow[]>;
+  query(sql: string, params?: readonly unknown[], options?: { plan: 'custom' }): Promise<SqlRow[]>;
   /** Runs a statement and returns the number of rows it changed. */
   execute(sql: string, params?: readonly unknown[]): Promise<number>;
   /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */

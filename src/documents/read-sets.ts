@@ -78,6 +78,8 @@ async function takeSnapshot(sql: SqlExecutor, collectionSequence: number, roles:
     `SELECT DISTINCT "_set" FROM ${quoteIdent(readSetRolesTableName(collectionSequence))} WHERE ${roleMatch(params, '"_role"', roles)} ` +
       `AND "_set" <= ${params.add(upTo)} LIMIT ${params.add(maxSets + 1)}`,
     params.values,
+    // One index probe per role: a plan kept for a short role list would scan every set for a long one.
+    { plan: 'custom' },
   );
   const sets = rows.length > maxSets ? null : rows.map((row) => Number(row['_set']));
   const list = (sets ?? []).join(',');

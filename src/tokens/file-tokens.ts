@@ -140,7 +140,6 @@ const TOKEN_FILE_SQL = (p: string) =>
   'FROM "FileToken" t JOIN "File" f ON f."sequence" = t."fileSequence" JOIN "Bucket" b ON b."sequence" = f."bucketSequence" ' +
   `WHERE t."id" = ${p}`;
 
-
 /**
  * The file `jwt` opens at this bucket and file, or null: the JWT must verify, and the token it names must still
  * exist with the same secret, be unexpired by its current `expire`, belong to exactly this file, in an enabled
@@ -151,7 +150,7 @@ export async function fileOpenedByToken(services: StorageServices, jwt: string, 
   const claims = readFileToken(services.tokenKey, jwt, now);
   if (!claims || !isValidId(claims.tokenId)) return null;
   const sql = services.db.sql;
-  const [row] = await sql.query(TOKEN_FILE_SQL(placeholder(sql.dialect, 1)), [claims.tokenId], 'file_token_lookup');
+  const [row] = await sql.query(TOKEN_FILE_SQL(placeholder(sql.dialect, 1)), [claims.tokenId]);
   if (!row || !secretMatches(claims.secret, String(row['secret']))) return null;
   const expire = row['expire'] as string | null;
   if (expire !== null && Date.parse(expire) <= now) return null;

@@ -545,7 +545,8 @@ function querySuite(open: () => Promise<TestDb>): void {
     it('startsWith uses an index on the attribute', async () => {
       const { plan, rows } = await planAndRows([q('startsWith', 'name', ['name-123']), q('limit', undefined, [100])]);
       if (db.dialect === 'sqlite') expect(plan).toMatch(/USING INDEX c2_i2 \(a3>\? AND a3<\?\)/);
-      else expect(plan).toMatch(/Index Cond: \(\(a3 >= 'name-123'::text\) AND \(a3 < 'name-124'::text\)\)/);
+      // The range is spelled out too (compile.ts prefixRange), for plans kept for every value.
+      else expect(plan).toMatch(/Index Cond: \(\(a3 >= 'name-123'::text\) AND \(a3 < 'name-124'::text\)/);
       expect(plan).toContain('c2_i2');
       expect([...rows].sort()).toEqual(['item123', ...Array.from({ length: 10 }, (_, i) => `item123${i}`)].sort());
     });

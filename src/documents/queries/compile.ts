@@ -167,7 +167,33 @@ function patternSql(params: SqlParams, column: string, shape: 'prefix' | 'suffix
   const { operator, anything, escape } = PATTERN_SYNTAX[params.dialect];
   const literal = escape(text);
   const pattern = shape === 'prefix' ? literal + anything : shape === 'suffix' ? anything + literal : anything + literal + anything;
-  return `${column} ${operator} ${params.add(pattern)}`;
+  const match = `${column} ${operator} ${params.add(pattern)}`;
+  return shape === 'prefix' && params.dialect === 'postgresql' ? `${match}${prefixRange(params, column, text)}` : match;
+}
+
+/**
+ * PostgreSQL runs the gateway's reads as prepared statements (src/db/pg-statements.ts), and in a plan kept for
+ * every call `LIKE $1` cannot become an index range as a literal pattern would: the prefix's range is spelled out
+ * (COLLATE "C" orders by UTF-8 bytes, which follow code points, so every text starting with the prefix lies
+ * between it and the prefix with its last code point incremented).
+ */
+function prefixRange(params: SqlParams, column: string, prefix: string): string {
+  if (!prefix) return '';
+  const upper = prefixUpperBound(prefix);
+  return ` AND ${column} >= ${params.add(prefix)}${upper === null ? '' : ` AND ${column} < ${params.add(upper)}`}`;
+}
+
+const MAX_CODE_POINT = 0x10ffff;
+
+/** The least text above every text starting with `prefix`; null when there is none (all code points maximal). */
+export function prefixUpperBound(prefix: string): string | null {
+  const points = [...prefix].map((char) => char.codePointAt(0)!);
+  while (points.length && points.at(-1) === MAX_CODE_POINT) points.pop();
+  if (!points.length) return null;
+  const last = points.pop()!;
+  // Surrogates are not characters (PostgreSQL cannot store them): the next one after U+D7FF is U+E000.
+  points.push(last === 0xd7ff ? 0xe000 : last + 1);
+  return String.fromCodePoint(...points);
 }
 
 /** Arrays: holds any of the values (arrays are JSON text on SQLite, JSONB on PostgreSQL). Strings: has any as a substring. */
