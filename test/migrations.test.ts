@@ -108,7 +108,7 @@ describe('applyMigrations on SQLite', () => {
 
   it('is what `npm run migrate` runs, and that process exits as soon as it is done', async () => {
     const env = { ...process.env, DATABASE_URL: `file:${join(scratch, 'cli.db')}` };
-    const { stdout } = await run(join(root, 'node_modules/.bin/tsx'), ['src/db/migrations/cli.ts'], { cwd: root, env, timeout: 5_000 });
+    const { stdout } = await run(process.execPath, ['bin/gateway.mjs', 'migrate'], { cwd: root, env, timeout: 5_000 });
     expect(stdout).toContain(`Applied migration ${(await committedMigrations('sqlite'))[0]}`);
   });
 });
@@ -169,7 +169,7 @@ describe.skipIf(!postgresUrl)('applyMigrations on PostgreSQL', () => {
   it('is what `npm run migrate` runs, and that process exits as soon as it is done', async () => {
     const env = { ...process.env, DATABASE_URL: url };
     // The engine arms 10 s timeouts on PostgreSQL: they must not keep the process alive.
-    const { stdout } = await run(join(root, 'node_modules/.bin/tsx'), ['src/db/migrations/cli.ts'], { cwd: root, env, timeout: 5_000 });
+    const { stdout } = await run(process.execPath, ['bin/gateway.mjs', 'migrate'], { cwd: root, env, timeout: 5_000 });
     expect(stdout).toContain('Migrating postgresql database');
   });
 
