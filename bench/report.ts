@@ -76,8 +76,8 @@ documents), orders by score descending (both in one composite index) and takes 2
 (counted up to COUNT_LIMIT), on a gateway whose count cache is off, so every total runs its SQL count. The permission cases list a collection as large as the largest, with document
 security on and no collection-level read permission, whose every document has one read permission row: 10% name
 one of the user's roles (user:U, team:T or team:T/member, over their 50 teams), the rest other users' and
-teams'. The same lists run with the user's JWT (\`X-Appwrite-JWT\`: the read check is an EXISTS on the permission
-rows with every role of the user) and with the API key (no check): the default order (\`_sequence\`) with and
+teams'. The same lists run with the user's JWT (\`X-Appwrite-JWT\`: the read check tests each document's read set
+against the sets naming one of the user's roles, inside the SQL) and with the API key (no check): the default order (\`_sequence\`) with and
 without \`total\`, and the category page by score with \`total\`, on gateways as configured by default (count cache on: a
 total is counted once per collection change, caller's roles and filters, so repeated lists with a total mostly cost the page), then the
 two lists with \`total\` again with the count cache off (every total counted in SQL). Before each case a few answers are checked exactly against the seeded data; under

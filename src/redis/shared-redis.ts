@@ -36,9 +36,6 @@ export class SharedRedis {
       maxRetriesPerRequest: 0,
       enableOfflineQueue: false,
       retryStrategy: (attempt) => Math.min(attempt * 200, MAX_RECONNECT_DELAY_MS),
-      // Commands of simultaneous requests issued in one tick go out in one write: under load most rate-limit
-      // checks then share a round trip and a syscall instead of paying one each.
-      enableAutoPipelining: true,
     });
     // Without a listener, ioredis's connection errors would be unhandled 'error' events (a crash).
     this.client.on('error', (error: Error) => this.markDown(error));
