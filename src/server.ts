@@ -229,6 +229,8 @@ export function createGateway({ config, db, logger, now = Date.now, jwtSecret }:
     renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
     landingPage: false,
     // Our plugin enforces Appwrite's batch limit with Appwrite's error; Yoga's own check must not fire first.
+    // Any origin, as Yoga's default; browsers may read the headers the gateway answers with.
+    cors: { exposedHeaders: ['X-Appwrite-Session', 'X-Fallback-Cookies', 'X-Request-Id', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset'] },
     batching: { limit: Number.MAX_SAFE_INTEGER },
     // Replaced by bodyLimitPlugin, which leaves multipart uploads to the upload plugin.
     maxRequestBodySize: false,

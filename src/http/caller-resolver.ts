@@ -2,13 +2,14 @@ import { hashSecret, type ApiKeyStore } from '../auth/api-keys.ts';
 import { guestCaller, USER_SCOPES, type Caller } from '../auth/caller.ts';
 import { AppwriteError } from '../errors/appwrite-error.ts';
 import { jwtInvalid, verifyUserJwt } from '../identity/jwts.ts';
+import { sessionCookieName } from '../identity/sessions.ts';
 import type { IdentityServices } from '../identity/services.ts';
 
 /**
  * Reads who is calling from Appwrite's headers. `X-Appwrite-Project`, when sent, must name this gateway's
  * project (empty counts as not sent: the SDKs send it even without setProject). Then, in order: an API key
  * (`X-Appwrite-Key`), a user JWT (`X-Appwrite-JWT` or `Authorization: Bearer`), a session secret
- * (`X-Appwrite-Session`), else a guest.
+ * (`X-Appwrite-Session`, or the web SDK's `X-Fallback-Cookies`), else a guest.
  */
 export async function resolveCaller(headers: Headers, apiKeys: ApiKeyStore, identity: IdentityServices, projectId: string): Promise<Caller> {
   const project = headers.get('x-appwrite-project');
@@ -17,7 +18,7 @@ export async function resolveCaller(headers: Headers, apiKeys: ApiKeyStore, iden
   }
   const key = headers.get('x-appwrite-key');
   const jwt = headers.get('x-appwrite-jwt') || bearerToken(headers);
-  const sessionSecret = headers.get('x-appwrite-session');
+  const sessionSecret = headers.get('x-appwrite-session') || fallbackSessionSecret(headers, projectId);
   if (key) {
     if (jwt || sessionSecret) throw new AppwriteError('user_api_key_and_session_set', 'API key and session used in the same request. Use either `setSession` or `setKey`.');
     return apiKeys.resolve(key);
@@ -28,6 +29,21 @@ export async function resolveCaller(headers: Headers, apiKeys: ApiKeyStore, iden
   }
   if (sessionSecret) return sessionCaller(identity, sessionSecret);
   return guestCaller();
+}
+
+/**
+ * The session secret the web SDK sends back in `X-Fallback-Cookies` (JSON of cookie name → value, which it
+ * keeps in localStorage when the server gives no cookie); null when absent or malformed.
+ */
+function fallbackSessionSecret(headers: Headers, projectId: string): string | null {
+  const raw = headers.get('x-fallback-cookies');
+  if (!raw) return null;
+  try {
+    const secret = (JSON.parse(raw) as Record<string, unknown> | null)?.[sessionCookieName(projectId)];
+    return typeof secret === 'string' && secret ? secret : null;
+  } catch {
+    return null;
+  }
 }
 
 /** The token of `Authorization: Bearer <token>`; null without one. */

@@ -103,3 +103,6 @@ export async function sessionForJwt(identity: IdentityServices, userSequence: nu
   const newest = await identity.prisma.session.findFirst({ where: { userSequence, expire: { gt: nowIso(identity.now) } }, orderBy: { sequence: 'desc' }, select: { id: true } });
   return newest?.id ?? null;
 }
+
+/** The cookie name under which Appwrite (and its web SDK's localStorage fallback) keeps a project's session secret. */
+export const sessionCookieName = (projectId: string): string => `a_session_${projectId}`;

@@ -1,7 +1,7 @@
 import { requireScope } from '../auth/api-keys.ts';
 import { AppwriteError } from '../errors/appwrite-error.ts';
 import { createJwtForUser, DEFAULT_JWT_SECONDS, signUserJwt } from '../identity/jwts.ts';
-import { createEmailPasswordSession, deleteSession, listSessions, type SessionRecord } from '../identity/sessions.ts';
+import { createEmailPasswordSession, deleteSession, listSessions, sessionCookieName, type SessionRecord } from '../identity/sessions.ts';
 import { createUser, getUser } from '../identity/users.ts';
 import type { Builder } from './builder.ts';
 import { addListType, authorizeIdentity, newIdDescription, statusOk } from './common.ts';
@@ -15,6 +15,7 @@ import type { StatusRef, UserRef } from './refs.ts';
  */
 
 export const SESSION_SECRET_HEADER = 'X-Appwrite-Session';
+export const FALLBACK_COOKIES_HEADER = 'X-Fallback-Cookies';
 
 // Session fields Appwrite fills from OAuth2, user-agent parsing and GeoIP, none of which this gateway has.
 const UNKNOWN_SESSION_FIELDS = [
@@ -54,6 +55,8 @@ async function signIn(context: GatewayContext, email: string, password: string):
   const { session, secret } = await createEmailPasswordSession(context.services.identity, email, password);
   if (caller.kind === 'key') return session;
   context.responseHeaders.set(SESSION_SECRET_HEADER, secret);
+  // Appwrite's web SDK keeps this in localStorage and sends it back as X-Fallback-Cookies (no cookie is set here).
+  context.responseHeaders.set(FALLBACK_COOKIES_HEADER, JSON.stringify({ [sessionCookieName(context.services.config.projectId)]: secret }));
   context.responseHeaders.set('Cache-Control', 'no-store');
   return { ...session, secret: '' };
 }

@@ -63,4 +63,30 @@ describe.each(PROVIDERS)('appwrite (web) against the gateway on %s', (provider) 
     const GET = 'query { databasesGetDocument(databaseId: "web", collectionId: "notes", documentId: "private") { _id } }';
     expect(await errorOf(asAlice.query({ query: { query: GET } }))).toMatchObject({ type: 'document_not_found', code: 404 });
   });
+
+  it('keeps a guest\'s sign-in as the SDK does in a browser without cookies: localStorage and X-Fallback-Cookies', async () => {
+    // The two browser globals the SDK looks for; nothing else of a browser.
+    const stored = new Map<string, string>();
+    const localStorage = { getItem: (k: string) => stored.get(k) ?? null, setItem: (k: string, v: string) => void stored.set(k, v), removeItem: (k: string) => void stored.delete(k) };
+    const global = globalThis as { window?: unknown };
+    global.window = { localStorage, console: { warn: () => undefined } };
+    try {
+      const graphql = new Graphql(new Client().setEndpoint(`${s.url}/v1`).setProject('default'));
+      const SIGN_IN = 'mutation { accountCreateEmailPasswordSession(email: "alice@example.com", password: "password-123") { _id userId secret } }';
+      const { accountCreateEmailPasswordSession: session } = await dataOf(graphql.mutation({ query: { query: SIGN_IN } }));
+      expect(session).toMatchObject({ userId: 'alice', secret: '' });
+      expect(Object.keys(JSON.parse(stored.get('cookieFallback')!))).toEqual(['a_session_default']);
+      expect(await dataOf(graphql.query({ query: { query: '{ accountGet { _id } }' } }))).toEqual({ accountGet: { _id: 'alice' } });
+      await dataOf(graphql.mutation({ query: { query: 'mutation { accountDeleteSession(sessionId: "current") { status } }' } }));
+      expect(await errorOf(graphql.query({ query: { query: '{ accountGet { _id } }' } }))).toMatchObject({ type: 'general_unauthorized_scope' });
+    } finally {
+      delete global.window;
+    }
+  });
+
+  it('lets a page of any origin read the headers it needs (session, fallback cookies, request ID, rate limits)', async () => {
+    const response = await fetch(`${s.url}/v1/graphql`, { method: 'POST', headers: { origin: 'https://app.example', 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) });
+    expect(response.headers.get('access-control-allow-origin')).toBe('https://app.example');
+    expect(response.headers.get('access-control-expose-headers')?.split(', ')).toEqual(expect.arrayContaining(['X-Appwrite-Session', 'X-Fallback-Cookies', 'X-Request-Id', 'X-RateLimit-Remaining']));
+  });
 });
