@@ -23,7 +23,8 @@ import { maskInternalError } from './observability/internal-errors.ts';
 import { GatewayMetrics } from './observability/metrics.ts';
 import { requestLogPlugin } from './observability/request-log-plugin.ts';
 import { clientIp } from './rate-limit/client-ip.ts';
-import { RateLimitReport, rateLimitHeadersPlugin } from './rate-limit/headers.ts';
+import { RATE_LIMIT_HEADERS, RateLimitReport, rateLimitHeadersPlugin } from './rate-limit/headers.ts';
+import { FALLBACK_COOKIES_HEADER, SESSION_SECRET_HEADER } from './schema/account.ts';
 import { RateLimiter } from './rate-limit/limiter.ts';
 import { FallbackWindowStore, RedisWindowStore } from './rate-limit/redis-store.ts';
 import { MemoryWindowStore, type WindowStore } from './rate-limit/store.ts';
@@ -230,7 +231,7 @@ export function createGateway({ config, db, logger, now = Date.now, jwtSecret }:
     landingPage: false,
     // Our plugin enforces Appwrite's batch limit with Appwrite's error; Yoga's own check must not fire first.
     // Any origin, as Yoga's default; browsers may read the headers the gateway answers with.
-    cors: { exposedHeaders: ['X-Appwrite-Session', 'X-Fallback-Cookies', 'X-Request-Id', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset'] },
+    cors: { exposedHeaders: [SESSION_SECRET_HEADER, FALLBACK_COOKIES_HEADER, 'X-Request-Id', ...Object.values(RATE_LIMIT_HEADERS)] },
     batching: { limit: Number.MAX_SAFE_INTEGER },
     // Replaced by bodyLimitPlugin, which leaves multipart uploads to the upload plugin.
     maxRequestBodySize: false,

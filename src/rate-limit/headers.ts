@@ -7,6 +7,8 @@ import type { Decision } from './store.ts';
  * sends them. An operation with several limited fields reports the tightest budget; a batch reports none (its
  * operations' budgets differ and one response cannot say which is which).
  */
+export const RATE_LIMIT_HEADERS = { limit: 'X-RateLimit-Limit', remaining: 'X-RateLimit-Remaining', reset: 'X-RateLimit-Reset' } as const;
+
 export class RateLimitReport {
   batched = false;
   private tightest: { limit: RateLimit; decision: Decision } | undefined;
@@ -18,9 +20,9 @@ export class RateLimitReport {
   writeTo(headers: Headers): void {
     if (this.batched || !this.tightest) return;
     const { limit, decision } = this.tightest;
-    headers.set('X-RateLimit-Limit', String(limit.max));
-    headers.set('X-RateLimit-Remaining', String(Math.max(0, decision.remaining)));
-    headers.set('X-RateLimit-Reset', String(Math.ceil(decision.resetAt / 1000)));
+    headers.set(RATE_LIMIT_HEADERS.limit, String(limit.max));
+    headers.set(RATE_LIMIT_HEADERS.remaining, String(Math.max(0, decision.remaining)));
+    headers.set(RATE_LIMIT_HEADERS.reset, String(Math.ceil(decision.resetAt / 1000)));
   }
 }
 
