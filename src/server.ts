@@ -82,7 +82,11 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-const METADATA_TTL_WITH_CHANNEL_MS = 60_000;
+/**
+ * Every change is heard either way; on PostgreSQL the TTL bounds staleness should a notice ever be lost unnoticed.
+ * SQLite's watcher cannot miss a commit.
+ */
+const metadataTtlMs = (db: Database): number => (db.dialect === 'postgresql' ? 60_000 : Number.POSITIVE_INFINITY);
 
 /**
  * What GraphiQL opens with: a query that runs as it is, and, commented, the steps to a first document (each was
@@ -167,7 +171,7 @@ function createIdentityServices(config: Config, db: Database, now: () => number,
   const loginFailures: AttemptCounter = redis ? new RedisAttemptCounter(redis, LOGIN_ATTEMPTS.windowMs, localFailures) : localFailures;
   return {
     prisma: db.prisma,
-    cache: new IdentityCache(db.prisma, db.changes ?? undefined),
+    cache: new IdentityCache(db.prisma, db.changes),
     jwtSecret: jwtSecret ?? config.jwtSecret ?? randomBytes(48).toString('base64url'),
     externalJwt: config.externalJwt,
     loginFailures,
@@ -202,13 +206,12 @@ export function createGateway({ config, db, logger, now = Date.now, jwtSecret }:
     config,
     catalog: {
       db,
-      // With a change channel every change is heard; the TTL only bounds staleness if a notice is ever lost unnoticed.
-      cache: new CollectionCache(db.prisma, { ttlMs: db.changes ? METADATA_TTL_WITH_CHANNEL_MS : Number.POSITIVE_INFINITY, ...(db.changes ? { channel: db.changes } : {}), now }),
-      counts: new CountCache(config.countCacheEntries, db.changes ?? undefined),
+      cache: new CollectionCache(db.prisma, { ttlMs: metadataTtlMs(db), channel: db.changes, now }),
+      counts: new CountCache(config.countCacheEntries, db.changes),
       readSets: new ReadSetCache(now, { refreshMs: config.readSetRefreshMs }),
       now,
     },
-    apiKeys: new ApiKeyStore(db.prisma, { rootApiKey: config.rootApiKey, now }),
+    apiKeys: new ApiKeyStore(db.prisma, { rootApiKey: config.rootApiKey, channel: db.changes, now }),
     identity,
     storage: createStorageServices(config, db, now, identity),
     rateLimiter: new RateLimiter(createWindowStore(redis, now), config.rateLimits.exemptApiKeys, now, metrics ? (field) => metrics.rateLimitRejected(field) : undefined),

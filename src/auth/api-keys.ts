@@ -1,4 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { ChangeChannel } from '../db/change-channel.ts';
 import type { PrismaClient } from '../generated/sqlite/client.ts';
 import { AppwriteError } from '../errors/appwrite-error.ts';
 import { API_KEY_SCOPES, type Caller } from './caller.ts';
@@ -13,7 +14,8 @@ export const hashSecret = (secret: string): string => createHash('sha256').updat
 
 export const ROOT_KEY_ID = 'root';
 const ROOT_CALLER: Caller = { kind: 'key', keyId: ROOT_KEY_ID, name: 'root', scopes: new Set(API_KEY_SCOPES) };
-const LOOKUP_TTL_MS = 5_000;
+/** Revocations are heard through the change channel; the TTL only bounds staleness should a notice be lost unnoticed. */
+const LOOKUP_TTL_MS = 60_000;
 const LOOKUP_CACHE_SIZE = 1_000;
 
 /** Scopes of `scopes` that are not API key scopes. */
@@ -30,14 +32,25 @@ export interface ApiKeySummary {
 
 export interface ApiKeyStoreOptions {
   rootApiKey: string | null;
+  /** Tells other processes of revocations and hears theirs; without one, only this process's revocations count. */
+  channel?: ChangeChannel;
   now?: () => number;
+}
+
+interface CachedLookup {
+  caller: Caller | null;
+  expires: number;
+  keyExpire: number | null;
 }
 
 export class ApiKeyStore {
   private readonly rootHash: Buffer | null;
   private readonly now: () => number;
-  /** Recently resolved keys, so a key does not cost a query per request; revocation takes effect within the TTL. */
-  private readonly recent = new Map<string, { caller: Caller | null; expires: number; keyExpire: number | null }>();
+  private readonly channel: ChangeChannel | undefined;
+  /** Recently resolved keys by secret hash, so a key does not cost a query per request. */
+  private readonly recent = new Map<string, CachedLookup>();
+  /** Bumped by every revocation heard, so a lookup that raced with one is answered but not kept. */
+  private generation = 0;
 
   constructor(
     private readonly prisma: PrismaClient,
@@ -45,6 +58,8 @@ export class ApiKeyStore {
   ) {
     this.rootHash = options.rootApiKey ? Buffer.from(hashSecret(options.rootApiKey), 'hex') : null;
     this.now = options.now ?? Date.now;
+    this.channel = options.channel;
+    this.channel?.subscribe('keys', { notice: (keyId) => this.forget(keyId), lost: () => this.forget(null) });
   }
 
   async create(name: string, scopes: readonly string[], expire: string | null = null): Promise<{ id: string; secret: string }> {
@@ -66,12 +81,15 @@ export class ApiKeyStore {
   }
 
   /**
-   * Deletes the key; answers false when no key has this ID. Processes that resolved the key lately still accept
-   * it until their lookup cache entry expires (LOOKUP_TTL_MS).
+   * Deletes the key; answers false when no key has this ID. This process refuses it at once; others when the
+   * notice, sent once the deletion committed, reaches them.
    */
   async revoke(id: string): Promise<boolean> {
     const { count } = await this.prisma.apiKey.deleteMany({ where: { id } });
-    return count > 0;
+    if (count === 0) return false;
+    this.forget(id);
+    await this.channel?.publish('keys', id);
+    return true;
   }
 
   /** The caller behind an `X-Appwrite-Key` header value; throws for an unknown or expired key. */
@@ -82,9 +100,9 @@ export class ApiKeyStore {
     const now = this.now();
     let entry = this.recent.get(hash);
     if (!entry || entry.expires <= now) {
+      const generation = this.generation;
       entry = await this.lookup(hash, now);
-      if (this.recent.size >= LOOKUP_CACHE_SIZE) this.recent.delete(this.recent.keys().next().value!);
-      this.recent.set(hash, entry);
+      if (generation === this.generation) this.remember(hash, entry);
     }
     if (!entry.caller || (entry.keyExpire !== null && entry.keyExpire <= now)) {
       throw new AppwriteError('user_unauthorized', 'Invalid or expired API key.');
@@ -92,7 +110,20 @@ export class ApiKeyStore {
     return entry.caller;
   }
 
-  private async lookup(hash: string, now: number) {
+  private remember(hash: string, entry: CachedLookup): void {
+    this.recent.delete(hash);
+    if (this.recent.size >= LOOKUP_CACHE_SIZE) this.recent.delete(this.recent.keys().next().value!);
+    this.recent.set(hash, entry);
+  }
+
+  /** Drops the key with this ID from the cache, or every key (null: revocations may have been missed). */
+  private forget(keyId: string | null): void {
+    this.generation++;
+    if (keyId === null) return this.recent.clear();
+    for (const [hash, { caller }] of this.recent) if (caller?.kind === 'key' && caller.keyId === keyId) this.recent.delete(hash);
+  }
+
+  private async lookup(hash: string, now: number): Promise<CachedLookup> {
     const row = await this.prisma.apiKey.findUnique({ where: { secretHash: hash } });
     const caller: Caller | null = row
       ? { kind: 'key', keyId: row.id, name: row.name, scopes: new Set(JSON.parse(row.scopes) as string[]) }

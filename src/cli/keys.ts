@@ -12,7 +12,7 @@ async function withApiKeyStore<T>(use: (keys: ApiKeyStore) => Promise<T>): Promi
   const config = loadConfig();
   const { db } = await openMigratedDatabase(config, (line) => process.stderr.write(`${line}\n`));
   try {
-    return await use(new ApiKeyStore(db.prisma, { rootApiKey: config.rootApiKey }));
+    return await use(new ApiKeyStore(db.prisma, { rootApiKey: config.rootApiKey, channel: db.changes }));
   } finally {
     await db.close();
   }

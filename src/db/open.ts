@@ -2,10 +2,12 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { SqlDriverAdapter, SqlDriverAdapterFactory, Transaction } from '@prisma/driver-adapter-utils';
 import type { PrismaClient } from '../generated/sqlite/client.ts';
 import type { Dialect } from './dialect.ts';
-import { openPgChangeChannel, type ChangeChannel } from './pg-change-channel.ts';
+import type { ChangeChannel } from './change-channel.ts';
+import { openPgChangeChannel } from './pg-change-channel.ts';
 import { PgExecutor } from './pg-executor.ts';
 import type { SqlExecutor } from './sql.ts';
 import { SqliteExecutor } from './sqlite-executor.ts';
+import { watchSqliteChanges } from './sqlite-change-watcher.ts';
 import { ensureSqliteDirectory } from './sqlite-file.ts';
 import { TransactionGate } from './transaction-gate.ts';
 
@@ -18,8 +20,8 @@ export interface Database {
   readonly dialect: Dialect;
   readonly prisma: PrismaClient;
   readonly sql: SqlExecutor;
-  /** Change notices between instances sharing the database (PostgreSQL); null where one process owns it. */
-  readonly changes: ChangeChannel | null;
+  /** Change notices between processes sharing the database. */
+  readonly changes: ChangeChannel;
   /** Throws unless the database answers. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -62,16 +64,18 @@ async function openSqlite(url: string): Promise<Database> {
   connection.pragma(`cache_size = -${SQLITE_CACHE_KIB}`);
   const sql = new SqliteExecutor(connection, gate);
   const db = connection;
+  const changes = watchSqliteChanges(connection);
 
   return {
     dialect: 'sqlite',
     prisma,
     sql,
-    changes: null,
+    changes,
     async ping() {
       await sql.query('SELECT 1');
     },
     async close() {
+      await changes.close();
       await gate.whenIdle();
       await prisma.$disconnect();
       if (db.open) db.close();

@@ -1,36 +1,16 @@
 import pg from 'pg';
-import type { SqlExecutor } from './sql.ts';
-
-/**
- * Cross-instance change notices over PostgreSQL LISTEN/NOTIFY: gateways sharing a database tell each other
- * which cached state went stale. Each notice has a topic (which cache) and a scope (what in it). One dedicated
- * connection listens; it reconnects after a failure and then reports `lost`, since notices sent meanwhile were
- * missed.
- */
-export type ChangeTopic = 'metadata' | 'documents' | 'identity';
-
-export interface ChangeListener {
-  notice: (scope: string) => void;
-  /** Notices may have been missed: drop everything cached. */
-  lost: () => void;
-}
-
-export interface ChangeChannel {
-  /**
-   * Tells every instance (this one included). With `within`, the notice is sent inside that transaction, so it
-   * goes out exactly when the change commits.
-   */
-  publish(topic: ChangeTopic, scope: string, within?: SqlExecutor): Promise<void>;
-  subscribe(topic: ChangeTopic, listener: ChangeListener): void;
-  close(): Promise<void>;
-}
+import { ChangeListeners, type ChangeChannel } from './change-channel.ts';
 
 const CHANNEL = 'gateway_changes';
 const RECONNECT_MS = 1000;
 
+/**
+ * Change notices over PostgreSQL LISTEN/NOTIFY: one dedicated connection listens; it reconnects after a failure
+ * and then reports `lost`, since notices sent meanwhile were missed.
+ */
 export async function openPgChangeChannel(url: string, pool: pg.Pool): Promise<ChangeChannel> {
-  const listeners = new Map<string, ChangeListener[]>();
-  const reportLost = () => listeners.forEach((topicListeners) => topicListeners.forEach((l) => l.lost()));
+  const listeners = new ChangeListeners();
+  const reportLost = () => listeners.lost();
   let client: pg.Client | null = null;
   let closed = false;
   let retry: NodeJS.Timeout | undefined;
@@ -45,7 +25,7 @@ export async function openPgChangeChannel(url: string, pool: pg.Pool): Promise<C
     const space = payload.indexOf(' ');
     if (space < 0) return;
     const scope = payload.slice(space + 1);
-    listeners.get(payload.slice(0, space))?.forEach((l) => l.notice(scope));
+    listeners.notice(payload.slice(0, space), scope);
   };
 
   async function connect(): Promise<void> {
@@ -82,7 +62,7 @@ export async function openPgChangeChannel(url: string, pool: pg.Pool): Promise<C
       await (within ? within.query(statement, params) : pool.query(statement, params));
     },
     subscribe(topic, listener) {
-      listeners.set(topic, [...(listeners.get(topic) ?? []), listener]);
+      listeners.add(topic, listener);
     },
     async close() {
       closed = true;

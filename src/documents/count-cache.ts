@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ChangeChannel } from '../db/pg-change-channel.ts';
+import type { ChangeChannel } from '../db/change-channel.ts';
 import type { SqlExecutor } from '../db/sql.ts';
 
 /**

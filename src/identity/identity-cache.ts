@@ -1,4 +1,4 @@
-import type { ChangeChannel } from '../db/pg-change-channel.ts';
+import type { ChangeChannel } from '../db/change-channel.ts';
 import type { PrismaClient } from '../generated/sqlite/client.ts';
 import { rolesOf, type UserIdentity } from '../permissions/roles.ts';
 

@@ -1,5 +1,5 @@
 import type { PrismaClient } from '../generated/sqlite/client.ts';
-import type { ChangeChannel } from '../db/pg-change-channel.ts';
+import type { ChangeChannel } from '../db/change-channel.ts';
 import { loadedCollection, type LoadedCollection } from './records.ts';
 
 export interface CollectionCacheOptions {

@@ -1,21 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attachGateway, startGateway, type TestGateway } from '../support/gateway.ts';
+import { eventually } from '../support/eventually.ts';
 import { POSTGRES_URL, warnIfPostgresSkipped } from '../support/providers.ts';
 
 warnIfPostgresSkipped('several instances on one PostgreSQL database');
-
-/** Polls until `check` passes: change notices travel asynchronously between instances. */
-async function eventually(check: () => Promise<void>, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-}
 
 describe.skipIf(!POSTGRES_URL)('two gateway instances on one PostgreSQL database', () => {
   let a: TestGateway & { url: string };
