@@ -33,6 +33,8 @@ declare module 'autocannon' {
       average: number;
       p50: number;
       p99: number;
+      /** On `requests`: the requests completed in the measured run. */
+      total: number;
     }
 
     interface Result {

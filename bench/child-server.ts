@@ -16,19 +16,28 @@ const STOP_TIMEOUT_MS = 10_000;
 const LISTENING = /listening on (http:\/\/[^\s"]+)/;
 /** Recent stderr lines kept for error messages. */
 const TAIL_LINES = 20;
+/** USER_HZ: 100 on every Linux this runs on. */
+const CLOCK_TICKS_PER_SECOND = 100;
 
 export interface ChildServer {
   /** The endpoint the server announced. */
   readonly url: string;
   /** Resident set size now, from /proc/<pid>/status (Linux). */
   rssMegabytes(): number;
+  /** CPU time (user + system) the process has used so far, from /proc/<pid>/stat (Linux). */
+  cpuSeconds(): number;
   /** SIGTERM, then SIGKILL if it has not exited within a few seconds. Safe to call more than once. */
   stop(): Promise<void>;
 }
 
-/** Runs `node --import tsx <script>` from the repository root and resolves once it listens. */
-export async function startChildServer(name: string, script: string, env: NodeJS.ProcessEnv): Promise<ChildServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: REPO_ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
+/**
+ * Runs `node --import tsx <script>` from the repository root and resolves once it listens; with `cpus` (a
+ * taskset list such as "0"), on those CPUs only.
+ */
+export async function startChildServer(name: string, script: string, env: NodeJS.ProcessEnv, cpus?: string): Promise<ChildServer> {
+  const node = [process.execPath, '--import', 'tsx', script];
+  const [command, ...args] = cpus ? ['taskset', '-c', cpus, ...node] : node;
+  const child = spawn(command!, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
   const tail: string[] = [];
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
@@ -66,6 +75,11 @@ export async function startChildServer(name: string, script: string, env: NodeJS
       const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
       if (!match) throw new Error(`no VmRSS for ${name} (pid ${child.pid})`);
       return Number(match[1]) / 1024;
+    },
+    cpuSeconds() {
+      // Fields after the parenthesised command name: utime and stime are the 12th and 13th, in clock ticks.
+      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
     },
     stop,
   };

@@ -9,6 +9,8 @@ export interface LoadSettings {
 
 export interface LoadResult {
   requestsPerSecond: number;
+  /** Requests answered in the measured run (the warm-up's not counted). */
+  requests: number;
   p50Ms: number;
   p99Ms: number;
   /** Connection errors (timeouts included), plus answers that carry GraphQL `errors`. */
@@ -73,6 +75,7 @@ async function measure(options: autocannon.Options, settings: LoadSettings): Pro
   const at = (fraction: number) => (latencies.length ? percentile(latencies, fraction) : Number.POSITIVE_INFINITY);
   return {
     requestsPerSecond: result.requests.average,
+    requests: result.requests.total,
     p50Ms: at(0.5),
     p99Ms: at(0.99),
     errors: result.errors + result.mismatches + unanswered,

@@ -1,8 +1,10 @@
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import { uniqueId } from '../src/validation/ids.ts';
 import type { Cleanup } from './cleanup.ts';
 import { graphqlBody, postGraphQL, type Credential } from './graphql-client.ts';
 import { runLoad, type LoadResult, type LoadSettings } from './load.ts';
+import { createPostgresDatabase, postgresAdminUrl, redactedUrl } from './postgres-database.ts';
 import { startGatewayProcess, type GatewayProcess } from './server-processes.ts';
 
 /**
@@ -43,35 +45,99 @@ async function prepare(gateway: GatewayProcess): Promise<Credential> {
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
-export async function benchmarkRateLimits(workDir: string, settings: LoadSettings, cleanup: Cleanup): Promise<string> {
-  const servers = [];
+/** Redis's own CPU seconds so far (INFO cpu), so the Redis mode is charged for the work it moves there. */
+async function redisCpuSeconds(redis: Redis): Promise<number> {
+  const info = await redis.info('cpu');
+  const field = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? Number.NaN);
+  return field('used_cpu_user') + field('used_cpu_sys');
+}
+
+interface ModeRun {
+  mode: (typeof MODES)[number];
+  gateway: GatewayProcess;
+  credential: Credential;
+  results: LoadResult[];
+  /** CPU µs per request of each round: the gateway's, plus Redis's in the Redis mode. */
+  cpuPerRequest: number[];
+}
+
+/** One round of one mode: a discarded warm-up, then the measured load with the CPU it took. */
+async function measureRound(run: ModeRun, redis: Redis, settings: LoadSettings): Promise<void> {
+  const load = () => ({ credential: run.credential, body: CREATE_BODY });
+  if (settings.warmupSeconds > 0) await runLoad(run.gateway.server.url, load, { ...settings, durationSeconds: settings.warmupSeconds, warmupSeconds: 0 });
+  const chargesRedis = run.mode.env['REDIS_URL'] !== undefined;
+  const cpuBefore = run.gateway.server.cpuSeconds() + (chargesRedis ? await redisCpuSeconds(redis) : 0);
+  const result = await runLoad(run.gateway.server.url, load, { ...settings, warmupSeconds: 0 });
+  const cpu = run.gateway.server.cpuSeconds() + (chargesRedis ? await redisCpuSeconds(redis) : 0) - cpuBefore;
+  if (result.errors || result.non2xx) throw new Error(`${run.mode.name}: ${result.errors} errors, ${result.non2xx} non-2xx answers under load`);
+  run.results.push(result);
+  run.cpuPerRequest.push((cpu * 1e6) / result.requests);
+}
+
+const overhead = (value: number, reference: number) => ((value - reference) / reference) * 100;
+
+/** The three modes on one provider, `databaseUrl(index)` giving each mode its own database. */
+async function benchmarkProvider(provider: string, databaseUrl: (index: number) => Promise<string>, workDir: string, settings: LoadSettings, cleanup: Cleanup): Promise<string> {
+  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  await redis.connect();
+  cleanup.add(async () => redis.disconnect());
+  const runs: ModeRun[] = [];
   for (const [index, mode] of MODES.entries()) {
-    const dataDir = join(workDir, `rate-limit-${index}`);
-    const gateway = await startGatewayProcess(`file:${join(dataDir, 'gateway.db')}`, dataDir, mode.env);
+    const dataDir = join(workDir, `rate-limit-${provider}-${index}`);
+    const gateway = await startGatewayProcess(await databaseUrl(index), dataDir, mode.env, process.env['BENCH_PIN'] ? '0' : undefined);
     cleanup.add(gateway.server.stop);
-    servers.push({ mode, gateway, credential: await prepare(gateway), results: [] as LoadResult[] });
+    runs.push({ mode, gateway, credential: await prepare(gateway), results: [], cpuPerRequest: [] });
   }
   for (let round = 1; round <= ROUNDS; round++) {
-    for (const server of servers) {
-      const result = await runLoad(server.gateway.server.url, () => ({ credential: server.credential, body: CREATE_BODY }), settings);
-      if (result.errors || result.non2xx) throw new Error(`${server.mode.name}: ${result.errors} errors, ${result.non2xx} non-2xx answers under load`);
-      server.results.push(result);
-      console.log(`  round ${round}, ${server.mode.name}: ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.p50Ms.toFixed(2)} ms`);
+    for (const run of runs) {
+      await measureRound(run, redis, settings);
+      console.log(`  ${provider} round ${round}, ${run.mode.name}: ${Math.round(run.results.at(-1)!.requestsPerSecond)} req/s, ${Math.round(run.cpuPerRequest.at(-1)!)} µs CPU/request`);
     }
   }
-  await Promise.all(servers.map((server) => server.gateway.server.stop()));
+  await Promise.all(runs.map((run) => run.gateway.server.stop()));
+  redis.disconnect();
 
-  const off = median(servers[0]!.results.map((r) => r.requestsPerSecond));
-  const rows = servers.map(({ mode, results }) => {
+  const offRps = median(runs[0]!.results.map((r) => r.requestsPerSecond));
+  const offCpu = median(runs[0]!.cpuPerRequest);
+  const rows = runs.map(({ mode, results, cpuPerRequest }) => {
     const rps = median(results.map((r) => r.requestsPerSecond));
-    const overhead = ((off - rps) / off) * 100;
-    return `| ${mode.name} | ${Math.round(rps).toLocaleString('en-US')} | ${median(results.map((r) => r.p50Ms)).toFixed(2)} | ${median(results.map((r) => r.p99Ms)).toFixed(2)} | ${mode === MODES[0] ? '' : `${overhead.toFixed(1)}%${overhead < 10 ? '' : ' (over the 10% target)'}`} |`;
+    const cpu = median(cpuPerRequest);
+    const isOff = mode === MODES[0];
+    const rpsOverhead = ((offRps - rps) / offRps) * 100;
+    return `| ${mode.name} | ${Math.round(rps).toLocaleString('en-US')} | ${isOff ? '' : `${rpsOverhead.toFixed(1)}%${rpsOverhead < 10 ? '' : ' (over the 10% target)'}`} | ${Math.round(cpu)} | ${isOff ? '' : `${overhead(cpu, offCpu).toFixed(1)}%`} | ${median(results.map((r) => r.p50Ms)).toFixed(2)} | ${median(results.map((r) => r.p99Ms)).toFixed(2)} |`;
   });
   return [
-    `createDocument as a user on SQLite, medians of ${ROUNDS} interleaved rounds of ${settings.durationSeconds} s, ${settings.connections} connections:`,
+    `createDocument as a user on ${provider}, medians of ${ROUNDS} interleaved rounds of ${settings.durationSeconds} s, ${settings.connections} connections:`,
     '',
-    '| mode | req/s | p50 ms | p99 ms | overhead vs off |',
-    '| --- | ---: | ---: | ---: | ---: |',
+    '| mode | req/s | throughput overhead vs off | CPU µs/request | CPU overhead | p50 ms | p99 ms |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows,
   ].join('\n');
+}
+
+/**
+ * The rate-limit overhead on SQLite and, when reachable, PostgreSQL. CPU per request counts the gateway process
+ * (and Redis in the Redis mode): steadier than throughput on a shared machine, where the load generator and
+ * other work take turns on the same cores.
+ */
+export async function benchmarkRateLimits(workDir: string, settings: LoadSettings, cleanup: Cleanup): Promise<string> {
+  const tables = [await benchmarkProvider('SQLite', async (index) => `file:${join(workDir, `rate-limit-sqlite-${index}`, 'gateway.db')}`, workDir, settings, cleanup)];
+  const admin = postgresAdminUrl();
+  const probe = await createPostgresDatabase(admin);
+  if ('unreachable' in probe) tables.push(`PostgreSQL skipped: ${redactedUrl(admin)} is unreachable (${probe.unreachable})`);
+  else {
+    cleanup.add(probe.drop);
+    const databases = [probe.url];
+    const databaseUrl = async (index: number) => {
+      while (databases.length <= index) {
+        const created = await createPostgresDatabase(admin);
+        if ('unreachable' in created) throw new Error(`PostgreSQL went away: ${created.unreachable}`);
+        cleanup.add(created.drop);
+        databases.push(created.url);
+      }
+      return databases[index]!;
+    };
+    tables.push(await benchmarkProvider('PostgreSQL', databaseUrl, workDir, settings, cleanup));
+  }
+  return tables.join('\n\n');
 }

@@ -13,8 +13,11 @@ export interface GatewayProcess {
   countLimit: number;
 }
 
-/** `node --import tsx src/main.ts` on `databaseUrl`, configured as in production but for a fresh root key and `settings`. */
-export async function startGatewayProcess(databaseUrl: string, dataDir: string, settings: NodeJS.ProcessEnv = {}): Promise<GatewayProcess> {
+/**
+ * `node --import tsx src/main.ts` on `databaseUrl`, configured as in production but for a fresh root key and
+ * `settings`; with `cpus`, pinned to them (see startChildServer).
+ */
+export async function startGatewayProcess(databaseUrl: string, dataDir: string, settings: NodeJS.ProcessEnv = {}, cpus?: string): Promise<GatewayProcess> {
   const apiKey = randomBytes(24).toString('hex');
   const env: NodeJS.ProcessEnv = {
     ...PRODUCTION_ENV,
@@ -28,7 +31,7 @@ export async function startGatewayProcess(databaseUrl: string, dataDir: string, 
     LOG_LEVEL: 'info',
     ...settings,
   };
-  return { server: await startChildServer('gateway', 'src/main.ts', env), apiKey, countLimit: loadConfig(env).countLimit };
+  return { server: await startChildServer('gateway', 'src/main.ts', env, cpus), apiKey, countLimit: loadConfig(env).countLimit };
 }
 
 /** The bare graphql-yoga server of bench/baseline-server.ts. */
