@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { uniqueId } from '../src/validation/ids.ts';
 import type { Cleanup } from './cleanup.ts';
 import { graphqlBody, postGraphQL, type Credential } from './graphql-client.ts';
-import { runLoad, type LoadResult, type LoadSettings } from './load.ts';
+import { loadFailure, runLoad, type LoadResult, type RoundSettings } from './load.ts';
 import { startGatewayProcess, type GatewayProcess } from './server-processes.ts';
 
 /**
@@ -12,7 +12,6 @@ import { startGatewayProcess, type GatewayProcess } from './server-processes.ts'
  * medians reported, since the machine is shared. Prints its table; bench/RESULTS.md is left alone.
  */
 
-const ROUNDS = 3;
 const NEVER_REACHED = '{"databasesCreateDocument":{"max":1000000000,"window":"60s"}}';
 const REDIS_URL = process.env['REDIS_URL'] || 'redis://127.0.0.1:6379';
 
@@ -43,7 +42,7 @@ async function prepare(gateway: GatewayProcess): Promise<Credential> {
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
-export async function benchmarkRateLimits(workDir: string, settings: LoadSettings, cleanup: Cleanup): Promise<string> {
+export async function benchmarkRateLimits(workDir: string, settings: RoundSettings, cleanup: Cleanup): Promise<string> {
   const servers = [];
   for (const [index, mode] of MODES.entries()) {
     const dataDir = join(workDir, `rate-limit-${index}`);
@@ -51,10 +50,11 @@ export async function benchmarkRateLimits(workDir: string, settings: LoadSetting
     cleanup.add(gateway.server.stop);
     servers.push({ mode, gateway, credential: await prepare(gateway), results: [] as LoadResult[] });
   }
-  for (let round = 1; round <= ROUNDS; round++) {
+  for (let round = 1; round <= settings.rounds; round++) {
     for (const server of servers) {
       const result = await runLoad(server.gateway.server.url, () => ({ credential: server.credential, body: CREATE_BODY }), settings);
-      if (result.errors || result.non2xx) throw new Error(`${server.mode.name}: ${result.errors} errors, ${result.non2xx} non-2xx answers under load`);
+      const failure = loadFailure(result);
+      if (failure) throw new Error(`${server.mode.name}: ${failure}`);
       server.results.push(result);
       console.log(`  round ${round}, ${server.mode.name}: ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.p50Ms.toFixed(2)} ms`);
     }
@@ -68,7 +68,7 @@ export async function benchmarkRateLimits(workDir: string, settings: LoadSetting
     return `| ${mode.name} | ${Math.round(rps).toLocaleString('en-US')} | ${median(results.map((r) => r.p50Ms)).toFixed(2)} | ${median(results.map((r) => r.p99Ms)).toFixed(2)} | ${mode === MODES[0] ? '' : `${overhead.toFixed(1)}%${overhead < 10 ? '' : ' (over the 10% target)'}`} |`;
   });
   return [
-    `createDocument as a user on SQLite, medians of ${ROUNDS} interleaved rounds of ${settings.durationSeconds} s, ${settings.connections} connections:`,
+    `createDocument as a user on SQLite, medians of ${settings.rounds} interleaved rounds of ${settings.durationSeconds} s, ${settings.connections} connections:`,
     '',
     '| mode | req/s | p50 ms | p99 ms | overhead vs off |',
     '| --- | ---: | ---: | ---: | ---: |',
