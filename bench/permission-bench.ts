@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Dialect } from '../src/db/dialect.ts';
 import { bulkLoad } from './bulk-load.ts';
-import type { Cleanup } from './cleanup.ts';
+import { startTogether, type Cleanup } from './cleanup.ts';
 import { createCollections } from './create-collections.ts';
 import { postGraphQL, type Credential } from './graphql-client.ts';
 import { loadFailure, runLoad, type LoadResult, type RoundSettings } from './load.ts';
@@ -49,8 +49,9 @@ export async function benchmarkPermissions(provider: Dialect, databaseUrl: strin
 
   const rows: string[] = [];
   for (const mode of COUNT_CACHE_MODES) {
-    const key = await startCaller(databaseUrl, join(dataDir, 'key'), 'key', mode, secured, cleanup);
-    const user = await startCaller(databaseUrl, join(dataDir, 'user'), 'user', mode, secured, cleanup);
+    // Started side by side: nothing is measured before both are up.
+    const start = (caller: PermissionCaller) => () => startCaller(databaseUrl, join(dataDir, caller), caller, mode, secured, cleanup);
+    const [key, user] = await startTogether<[CallerServer, CallerServer]>([start('key'), start('user')]);
     for (let round = 1; round <= settings.rounds; round++) {
       for (const server of [key, user]) {
         for (const [index, operation] of server.operations.entries()) {

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { uniqueId } from '../src/validation/ids.ts';
-import type { Cleanup } from './cleanup.ts';
+import { startTogether, type Cleanup } from './cleanup.ts';
 import { graphqlBody, postGraphQL, type Credential } from './graphql-client.ts';
 import { loadFailure, runLoad, type LoadResult, type RoundSettings } from './load.ts';
 import { startGatewayProcess, type GatewayProcess } from './server-processes.ts';
@@ -43,13 +43,15 @@ async function prepare(gateway: GatewayProcess): Promise<Credential> {
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 export async function benchmarkRateLimits(workDir: string, settings: RoundSettings, cleanup: Cleanup): Promise<string> {
-  const servers = [];
-  for (const [index, mode] of MODES.entries()) {
-    const dataDir = join(workDir, `rate-limit-${index}`);
-    const gateway = await startGatewayProcess(`file:${join(dataDir, 'gateway.db')}`, dataDir, mode.env);
-    cleanup.add(gateway.server.stop);
-    servers.push({ mode, gateway, credential: await prepare(gateway), results: [] as LoadResult[] });
-  }
+  // Started side by side (each on its own SQLite file): nothing is measured before all are up.
+  const servers = await startTogether(
+    MODES.map((mode, index) => async () => {
+      const dataDir = join(workDir, `rate-limit-${index}`);
+      const gateway = await startGatewayProcess(`file:${join(dataDir, 'gateway.db')}`, dataDir, mode.env);
+      cleanup.add(gateway.server.stop);
+      return { mode, gateway, credential: await prepare(gateway), results: [] as LoadResult[] };
+    }),
+  );
   for (let round = 1; round <= settings.rounds; round++) {
     for (const server of servers) {
       const result = await runLoad(server.gateway.server.url, () => ({ credential: server.credential, body: CREATE_BODY }), settings);
