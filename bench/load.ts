@@ -5,7 +5,7 @@ export interface LoadSettings {
   connections: number;
   /** Whole seconds, or a fraction of one (a smoke run's short load). */
   durationSeconds: number;
-  /** As durationSeconds; 0: none. */
+  /** Whole seconds (a warm-up takes its samples from the measured run), 0: none. */
   warmupSeconds: number;
 }
 
