@@ -22,6 +22,8 @@ declare module 'autocannon' {
       connections?: number;
       /** Seconds. */
       duration?: number;
+      /** Milliseconds between the request-count samples (default 1000); a run ends on a sample. */
+      sampleInt?: number;
       /** A discarded run before the measured one. */
       warmup?: { connections?: number; duration?: number };
       requests?: RequestSpec[];
@@ -33,8 +35,6 @@ declare module 'autocannon' {
       average: number;
       p50: number;
       p99: number;
-      /** On `requests`: the requests completed in the measured run. */
-      total: number;
     }
 
     interface Result {

@@ -37,3 +37,15 @@ export class Cleanup {
     }
   }
 }
+
+/**
+ * Runs `starts` (each adding what it starts to the cleanup) at once and resolves to their results in order. On a
+ * failure it rejects with the first error only once every start has settled, so that each server one of them did
+ * start is in the cleanup before the cleanup runs.
+ */
+export async function startTogether<T extends readonly unknown[]>(starts: { readonly [K in keyof T]: () => Promise<T[K]> }): Promise<T> {
+  const settled = await Promise.allSettled(starts.map((start) => start()));
+  const failed = settled.find((outcome) => outcome.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((outcome) => (outcome as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}

@@ -3,19 +3,38 @@ import { requestHeaders, type Credential } from './graphql-client.ts';
 
 export interface LoadSettings {
   connections: number;
+  /** Whole seconds, or a fraction of one (a smoke run's short load). */
   durationSeconds: number;
+  /** Whole seconds (a warm-up takes its samples from the measured run), 0: none. */
   warmupSeconds: number;
 }
 
+/**
+ * autocannon counts requests in samples of this many ms and ends a run on a sample only, so a run shorter than a
+ * second samples (and lasts) just its own length; whole seconds keep autocannon's 1 s samples.
+ */
+const sampleMs = (durationSeconds: number): number => (durationSeconds < 1 ? durationSeconds * 1000 : 1000);
+
 export interface LoadResult {
-  requestsPerSecond: number;
-  /** Requests answered in the measured run (the warm-up's not counted). */
+  /** Requests answered during the measured run. */
   requests: number;
+  requestsPerSecond: number;
   p50Ms: number;
   p99Ms: number;
   /** Connection errors (timeouts included), plus answers that carry GraphQL `errors`. */
   errors: number;
   non2xx: number;
+}
+
+/** LoadSettings of the groups measured in interleaved rounds (`--only`), whose medians they report. */
+export interface RoundSettings extends LoadSettings {
+  rounds: number;
+}
+
+/** What makes a run's numbers invalid (failed requests, or none answered), or null when nothing does. */
+export function loadFailure(result: LoadResult): string | null {
+  if (result.errors === 0 && result.non2xx === 0 && result.requests > 0) return null;
+  return `${result.errors} errors, ${result.non2xx} non-2xx answers, ${result.requests} requests answered under load`;
 }
 
 /** One request under load: who sends it, and its GraphQL body. */
@@ -61,10 +80,12 @@ export const runDownloadLoad = (url: string, settings: LoadSettings): Promise<Lo
  */
 async function measure(options: autocannon.Options, settings: LoadSettings): Promise<LoadResult> {
   const latencies: number[] = [];
+  const sampleInt = sampleMs(settings.durationSeconds);
   const run = autocannon({
     ...options,
     connections: settings.connections,
     duration: settings.durationSeconds,
+    sampleInt,
     ...(settings.warmupSeconds > 0 ? { warmup: { connections: settings.connections, duration: settings.warmupSeconds } } : {}),
   });
   run.on('response', (_client, _status, _bytes, responseTimeMs) => latencies.push(responseTimeMs));
@@ -74,8 +95,9 @@ async function measure(options: autocannon.Options, settings: LoadSettings): Pro
   const unanswered = latencies.length ? 0 : settings.connections;
   const at = (fraction: number) => (latencies.length ? percentile(latencies, fraction) : Number.POSITIVE_INFINITY);
   return {
-    requestsPerSecond: result.requests.average,
-    requests: result.requests.total,
+    requests: latencies.length,
+    // The mean count per sample, per second.
+    requestsPerSecond: result.requests.average * (1000 / sampleInt),
     p50Ms: at(0.5),
     p99Ms: at(0.99),
     errors: result.errors + result.mismatches + unanswered,

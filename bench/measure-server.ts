@@ -28,7 +28,8 @@ const caseLabel = (provider: Dialect | null, { size, operation }: PlannedCase): 
  * Measures every planned case on one freshly started server. All answers are checked first: a wrong one
  * throws, as its numbers would mean nothing. Then a mix of all the cases' requests warms the server up: a
  * new process needs several seconds of load to reach its steady speed, which would otherwise count against
- * whichever case runs first. Then the cases run one by one, each after its own short warm-up.
+ * whichever case runs first (none when `settings.warmupSeconds` is 0). Then the cases run one by one, each after
+ * its own short warm-up.
  */
 export async function measureServer(
   target: ServerUnderTest,
@@ -46,7 +47,9 @@ export async function measureServer(
   }
 
   const mixedRequest = () => requestOf(planned[Math.floor(Math.random() * planned.length)]!);
-  await runLoad(url, mixedRequest, { ...settings, durationSeconds: settings.warmupSeconds * SERVER_WARMUP_FACTOR, warmupSeconds: 0 });
+  if (settings.warmupSeconds > 0) {
+    await runLoad(url, mixedRequest, { ...settings, durationSeconds: settings.warmupSeconds * SERVER_WARMUP_FACTOR, warmupSeconds: 0 });
+  }
 
   const results: CaseResult[] = [];
   for (const plan of planned) {

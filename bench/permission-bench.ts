@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import type { Dialect } from '../src/db/dialect.ts';
 import { bulkLoad } from './bulk-load.ts';
-import type { Cleanup } from './cleanup.ts';
+import { startTogether, type Cleanup } from './cleanup.ts';
 import { createCollections } from './create-collections.ts';
 import { postGraphQL, type Credential } from './graphql-client.ts';
-import { runLoad, type LoadResult, type LoadSettings } from './load.ts';
+import { loadFailure, runLoad, type LoadResult, type RoundSettings } from './load.ts';
 import type { Operation } from './operations.ts';
 import { COUNT_CACHE_MODES, COUNT_CACHE_SETTINGS, listsMeasured, permissionCases, type CountCacheMode, type PermissionCaller } from './permission-cases.ts';
 import { TEAM_COUNT } from './permission-dataset.ts';
@@ -19,7 +19,6 @@ import { startGatewayProcess, type GatewayProcess } from './server-processes.ts'
  * reported. Prints its table; bench/RESULTS.md is left alone.
  */
 
-const ROUNDS = 3;
 const MAX_PERMISSION_FACTOR = 1.5;
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -40,7 +39,7 @@ async function startCaller(databaseUrl: string, dataDir: string, caller: Permiss
   return { gateway, credential, operations, results: operations.map(() => []) };
 }
 
-export async function benchmarkPermissions(provider: Dialect, databaseUrl: string, dataDir: string, size: number, settings: LoadSettings, cleanup: Cleanup): Promise<string> {
+export async function benchmarkPermissions(provider: Dialect, databaseUrl: string, dataDir: string, size: number, settings: RoundSettings, cleanup: Cleanup): Promise<string> {
   const schemaGateway = await startGatewayProcess(databaseUrl, dataDir);
   cleanup.add(schemaGateway.server.stop);
   await createCollections(schemaGateway, []);
@@ -50,17 +49,19 @@ export async function benchmarkPermissions(provider: Dialect, databaseUrl: strin
 
   const rows: string[] = [];
   for (const mode of COUNT_CACHE_MODES) {
-    const key = await startCaller(databaseUrl, join(dataDir, 'key'), 'key', mode, secured, cleanup);
-    const user = await startCaller(databaseUrl, join(dataDir, 'user'), 'user', mode, secured, cleanup);
-    for (let round = 1; round <= ROUNDS; round++) {
+    // Started side by side: nothing is measured before both are up.
+    const start = (caller: PermissionCaller) => () => startCaller(databaseUrl, join(dataDir, caller), caller, mode, secured, cleanup);
+    const [key, user] = await startTogether<[CallerServer, CallerServer]>([start('key'), start('user')]);
+    for (let round = 1; round <= settings.rounds; round++) {
       for (const server of [key, user]) {
         for (const [index, operation] of server.operations.entries()) {
           const result = await runLoad(server.gateway.server.url, () => ({ credential: server.credential, body: operation.nextBody() }), settings);
-          if (result.errors || result.non2xx) throw new Error(`${operation.name}: ${result.errors} errors, ${result.non2xx} non-2xx answers under load`);
+          const failure = loadFailure(result);
+          if (failure) throw new Error(`${operation.name}: ${failure}`);
           server.results[index]!.push(result);
         }
       }
-      console.log(`  ${PROVIDER_NAME[provider]}, count cache ${mode}: round ${round} of ${ROUNDS} done`);
+      console.log(`  ${PROVIDER_NAME[provider]}, count cache ${mode}: round ${round} of ${settings.rounds} done`);
     }
     await Promise.all([key.gateway.server.stop(), user.gateway.server.stop()]);
     for (const [index, list] of listsMeasured(mode).entries()) {
@@ -72,7 +73,7 @@ export async function benchmarkPermissions(provider: Dialect, databaseUrl: strin
     }
   }
   return [
-    `${PROVIDER_NAME[provider]}, ${sizeLabel(size)} documents, 10% readable to a user in ${TEAM_COUNT} teams; medians of ${ROUNDS} interleaved rounds of ${settings.durationSeconds} s, ${settings.connections} connections (target: user p50 within ${MAX_PERMISSION_FACTOR}x of the key's with the count cache on, the default):`,
+    `${PROVIDER_NAME[provider]}, ${sizeLabel(size)} documents, 10% readable to a user in ${TEAM_COUNT} teams; medians of ${settings.rounds} interleaved rounds of ${settings.durationSeconds} s, ${settings.connections} connections (target: user p50 within ${MAX_PERMISSION_FACTOR}x of the key's with the count cache on, the default):`,
     '',
     '| provider | list | count cache | key p50 ms | user p50 ms | user/key | target |',
     '| --- | --- | --- | ---: | ---: | ---: | --- |',

@@ -1,20 +1,20 @@
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { uniqueId } from '../src/validation/ids.ts';
-import type { Cleanup } from './cleanup.ts';
+import { startTogether, type Cleanup } from './cleanup.ts';
 import { graphqlBody, postGraphQL, type Credential } from './graphql-client.ts';
-import { runLoad, type LoadResult, type LoadSettings } from './load.ts';
+import { loadFailure, runLoad, type LoadResult, type LoadSettings, type RoundSettings } from './load.ts';
 import { createPostgresDatabase, postgresAdminUrl, redactedUrl } from './postgres-database.ts';
 import { startGatewayProcess, type GatewayProcess } from './server-processes.ts';
 
 /**
  * `npm run bench -- --only rate-limit`: createDocument throughput as a signed-in user (API keys are exempt) with
  * limits on — a max never reached, so every request pays the check — in memory and on Redis, against limits off.
- * Each mode runs on its own process and SQLite file; modes are measured interleaved, round after round, and
- * medians reported, since the machine is shared. Prints its table; bench/RESULTS.md is left alone.
+ * on SQLite and (when reachable) PostgreSQL. Each mode runs on its own process and database; modes are measured
+ * interleaved, round after round, and medians reported, since the machine is shared. Prints its tables;
+ * bench/RESULTS.md is left alone.
  */
 
-const ROUNDS = 3;
 const NEVER_REACHED = '{"databasesCreateDocument":{"max":1000000000,"window":"60s"}}';
 const REDIS_URL = process.env['REDIS_URL'] || 'redis://127.0.0.1:6379';
 
@@ -69,26 +69,29 @@ async function measureRound(run: ModeRun, redis: Redis, settings: LoadSettings):
   const cpuBefore = run.gateway.server.cpuSeconds() + (chargesRedis ? await redisCpuSeconds(redis) : 0);
   const result = await runLoad(run.gateway.server.url, load, { ...settings, warmupSeconds: 0 });
   const cpu = run.gateway.server.cpuSeconds() + (chargesRedis ? await redisCpuSeconds(redis) : 0) - cpuBefore;
-  if (result.errors || result.non2xx) throw new Error(`${run.mode.name}: ${result.errors} errors, ${result.non2xx} non-2xx answers under load`);
+  const failure = loadFailure(result);
+  if (failure) throw new Error(`${run.mode.name}: ${failure}`);
   run.results.push(result);
   run.cpuPerRequest.push((cpu * 1e6) / result.requests);
 }
 
 const overhead = (value: number, reference: number) => ((value - reference) / reference) * 100;
 
-/** The three modes on one provider, `databaseUrl(index)` giving each mode its own database. */
-async function benchmarkProvider(provider: string, databaseUrl: (index: number) => Promise<string>, workDir: string, settings: LoadSettings, cleanup: Cleanup): Promise<string> {
+/** The three modes on one provider, each on its own database (`databaseUrls`, one per mode). */
+async function benchmarkProvider(provider: string, databaseUrls: readonly string[], workDir: string, settings: RoundSettings, cleanup: Cleanup): Promise<string> {
   const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
   await redis.connect();
   cleanup.add(async () => redis.disconnect());
-  const runs: ModeRun[] = [];
-  for (const [index, mode] of MODES.entries()) {
-    const dataDir = join(workDir, `rate-limit-${provider}-${index}`);
-    const gateway = await startGatewayProcess(await databaseUrl(index), dataDir, mode.env, process.env['BENCH_PIN'] ? '0' : undefined);
-    cleanup.add(gateway.server.stop);
-    runs.push({ mode, gateway, credential: await prepare(gateway), results: [], cpuPerRequest: [] });
-  }
-  for (let round = 1; round <= ROUNDS; round++) {
+  // Started side by side (each on its own database): nothing is measured before all are up.
+  const runs: ModeRun[] = await startTogether(
+    MODES.map((mode, index) => async () => {
+      const dataDir = join(workDir, `rate-limit-${provider.toLowerCase()}-${index}`);
+      const gateway = await startGatewayProcess(databaseUrls[index]!, dataDir, mode.env, process.env['BENCH_PIN'] ? '0' : undefined);
+      cleanup.add(gateway.server.stop);
+      return { mode, gateway, credential: await prepare(gateway), results: [], cpuPerRequest: [] };
+    }),
+  );
+  for (let round = 1; round <= settings.rounds; round++) {
     for (const run of runs) {
       await measureRound(run, redis, settings);
       console.log(`  ${provider} round ${round}, ${run.mode.name}: ${Math.round(run.results.at(-1)!.requestsPerSecond)} req/s, ${Math.round(run.cpuPerRequest.at(-1)!)} µs CPU/request`);
@@ -107,7 +110,7 @@ async function benchmarkProvider(provider: string, databaseUrl: (index: number) 
     return `| ${mode.name} | ${Math.round(rps).toLocaleString('en-US')} | ${isOff ? '' : `${rpsOverhead.toFixed(1)}%${rpsOverhead < 10 ? '' : ' (over the 10% target)'}`} | ${Math.round(cpu)} | ${isOff ? '' : `${overhead(cpu, offCpu).toFixed(1)}%`} | ${median(results.map((r) => r.p50Ms)).toFixed(2)} | ${median(results.map((r) => r.p99Ms)).toFixed(2)} |`;
   });
   return [
-    `createDocument as a user on ${provider}, medians of ${ROUNDS} interleaved rounds of ${settings.durationSeconds} s, ${settings.connections} connections:`,
+    `createDocument as a user on ${provider}, medians of ${settings.rounds} interleaved rounds of ${settings.durationSeconds} s, ${settings.connections} connections:`,
     '',
     '| mode | req/s | throughput overhead vs off | CPU µs/request | CPU overhead | p50 ms | p99 ms |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
@@ -120,24 +123,20 @@ async function benchmarkProvider(provider: string, databaseUrl: (index: number) 
  * (and Redis in the Redis mode): steadier than throughput on a shared machine, where the load generator and
  * other work take turns on the same cores.
  */
-export async function benchmarkRateLimits(workDir: string, settings: LoadSettings, cleanup: Cleanup): Promise<string> {
-  const tables = [await benchmarkProvider('SQLite', async (index) => `file:${join(workDir, `rate-limit-sqlite-${index}`, 'gateway.db')}`, workDir, settings, cleanup)];
+export async function benchmarkRateLimits(workDir: string, settings: RoundSettings, cleanup: Cleanup): Promise<string> {
+  const sqliteUrls = MODES.map((_, index) => `file:${join(workDir, `rate-limit-sqlite-${index}`, 'gateway.db')}`);
+  const tables = [await benchmarkProvider('SQLite', sqliteUrls, workDir, settings, cleanup)];
   const admin = postgresAdminUrl();
-  const probe = await createPostgresDatabase(admin);
-  if ('unreachable' in probe) tables.push(`PostgreSQL skipped: ${redactedUrl(admin)} is unreachable (${probe.unreachable})`);
-  else {
-    cleanup.add(probe.drop);
-    const databases = [probe.url];
-    const databaseUrl = async (index: number) => {
-      while (databases.length <= index) {
-        const created = await createPostgresDatabase(admin);
-        if ('unreachable' in created) throw new Error(`PostgreSQL went away: ${created.unreachable}`);
-        cleanup.add(created.drop);
-        databases.push(created.url);
-      }
-      return databases[index]!;
-    };
-    tables.push(await benchmarkProvider('PostgreSQL', databaseUrl, workDir, settings, cleanup));
+  const postgresUrls: string[] = [];
+  for (const _ of MODES) {
+    const database = await createPostgresDatabase(admin);
+    if ('unreachable' in database) {
+      tables.push(`PostgreSQL skipped: ${redactedUrl(admin)} is unreachable (${database.unreachable})`);
+      return tables.join('\n\n');
+    }
+    cleanup.add(database.drop);
+    postgresUrls.push(database.url);
   }
+  tables.push(await benchmarkProvider('PostgreSQL', postgresUrls, workDir, settings, cleanup));
   return tables.join('\n\n');
 }

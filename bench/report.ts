@@ -16,6 +16,8 @@ export interface RunReport {
   notes: string[];
   /** The command that reproduces the run. */
   command: string;
+  /** A `--smoke` run: printed only, its numbers meaningless. */
+  smoke: boolean;
   startedAt: Date;
   /** 1-minute load average when the run started: other work on the machine skews every number. */
   loadBefore: number;
@@ -54,7 +56,11 @@ export function renderReport(report: RunReport): string {
   const { settings } = report;
   return `# Benchmark results
 
-Written by \`npm run bench\` (bench/run.ts); every run overwrites this file.
+${
+  report.smoke
+    ? 'Printed by `npm run bench -- --smoke` (bench/run.ts), which leaves RESULTS.md alone: it checks that every case runs; on tiny collections and the shortest load its numbers and target verdicts mean nothing.'
+    : 'Written by `npm run bench` (bench/run.ts); every run overwrites this file.'
+}
 
 - Machine: ${machineLine()}
 - Databases: ${report.databaseVersions.join(', ')}

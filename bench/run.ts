@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Cleanup } from './cleanup.ts';
 import { benchmarkFileBaseline } from './file-download-bench.ts';
-import type { LoadSettings } from './load.ts';
+import { loadFailure, type LoadSettings } from './load.ts';
 import { measureServer } from './measure-server.ts';
 import { baselineOperation } from './operations.ts';
 import { optionArgs, parseOptions, USAGE, UsageError, type BenchGroup, type BenchOptions } from './options.ts';
@@ -13,13 +13,14 @@ import { benchmarkProvider, type ProviderResults } from './provider-bench.ts';
 import { benchmarkPermissions } from './permission-bench.ts';
 import { benchmarkRateLimits } from './rate-limit-bench.ts';
 import { renderReport } from './report.ts';
-import type { CaseResult } from './results.ts';
+import { PROVIDER_NAME, sizeLabel, type CaseResult } from './results.ts';
 import { startBaselineProcess } from './server-processes.ts';
 import { evaluateTargets } from './targets.ts';
 
 /**
  * `npm run bench`: the bare-Yoga and bare file-server baselines, then SQLite, then PostgreSQL (when reachable),
- * each seeded with one collection per size; writes bench/RESULTS.md and prints it.
+ * each seeded with one collection per size; writes bench/RESULTS.md and prints it. With `--smoke` the same runs
+ * on tiny collections at the shortest load and the report is only printed.
  */
 
 const RESULTS_PATH = fileURLToPath(new URL('RESULTS.md', import.meta.url));
@@ -112,16 +113,20 @@ async function bench(options: BenchOptions, cleanup: Cleanup): Promise<void> {
     targets: evaluateTargets(cases, options.sizes),
     notes,
     command,
+    smoke: options.smoke,
     startedAt,
     loadBefore,
     runSeconds: (Date.now() - startedAt.getTime()) / 1000,
   });
-  await writeFile(RESULTS_PATH, report);
+  if (!options.smoke) await writeFile(RESULTS_PATH, report);
   console.log(`\n${report}`);
 
-  const failed = cases.filter((c) => c.load.errors > 0 || c.load.non2xx > 0);
+  const failed = cases.flatMap((c) => {
+    const failure = loadFailure(c.load);
+    return failure ? [`${c.provider ? PROVIDER_NAME[c.provider] : 'baseline'} ${c.size === null ? '' : `${sizeLabel(c.size)} `}${c.operation}: ${failure}`] : [];
+  });
   if (failed.length) {
-    console.error(`${failed.length} case(s) had failed requests under load: their numbers are not valid`);
+    console.error(`${failed.length} case(s) had failed requests under load, or none answered: their numbers are not valid\n${failed.join('\n')}`);
     process.exitCode = 1;
   }
 }
@@ -134,6 +139,7 @@ if (options) {
     const groups: Record<BenchGroup, typeof bench> = { 'rate-limit': benchRateLimits, permissions: benchPermissions };
     const run = options.only ? groups[options.only] : bench;
     await run(options, cleanup);
+    if (options.smoke && !process.exitCode) console.log('\nSmoke run passed: every case ran and was answered without errors (its numbers and target verdicts mean nothing).');
   } finally {
     await cleanup.run();
   }
