@@ -35,6 +35,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --warmup S        seconds of discarded load before each case, three times as long on a fresh server; 0: none (default ${DEFAULTS.warmup})
   --connections N   concurrent connections (default ${DEFAULTS.connections})
   --only GROUP      run only these cases and print them, leaving RESULTS.md alone: ${BENCH_GROUPS.join(', ')}
+  --rounds N        interleaved rounds of an --only group, whose medians it reports (default ${DEFAULTS.rounds})
   --smoke           not a measurement: check that every case runs, on ${SMOKE.small} and ${SMOKE.docs} documents (--docs: the larger),
                     ${SMOKE.duration} s per case, no warm-up, ${SMOKE.rounds} round (other options still apply); prints the report, leaving
                     RESULTS.md alone, and fails on a case with errors or no answer, never on a missed target
@@ -75,6 +76,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       warmup: { type: 'string' },
       connections: { type: 'string' },
       only: { type: 'string' },
+      rounds: { type: 'string' },
       smoke: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -98,7 +100,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     durationSeconds: seconds('--duration', values.duration, defaults.duration),
     warmupSeconds: optionalInteger('--warmup', values.warmup, defaults.warmup, 0),
     connections: optionalInteger('--connections', values.connections, defaults.connections),
-    rounds: defaults.rounds,
+    rounds: optionalInteger('--rounds', values.rounds, defaults.rounds),
     only: (values.only as BenchGroup | undefined) ?? null,
     smoke,
   };
@@ -107,4 +109,4 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
 /** The arguments that reproduce a run exactly, defaults spelled out. */
 export const optionArgs = (options: BenchOptions): string =>
   `--sizes ${options.sizes.join(',')} --duration ${options.durationSeconds} --warmup ${options.warmupSeconds} --connections ${options.connections}` +
-  `${options.only ? ` --only ${options.only}` : ''}${options.smoke ? ' --smoke' : ''}`;
+  `${options.only ? ` --only ${options.only} --rounds ${options.rounds}` : ''}${options.smoke ? ' --smoke' : ''}`;

@@ -54,8 +54,12 @@ async function redisCpuSeconds(redis: Redis): Promise<number> {
 
 interface ModeRun {
   mode: (typeof MODES)[number];
-  gateway: GatewayProcess;
-  credential: Credential;
+  dataDir: string;
+  databaseUrl: string;
+  /** The round's process (a fresh one each round). */
+  gateway: GatewayProcess | null;
+  /** Made in the first round; the JWT secret is kept in the data directory, so later processes accept it. */
+  credential: Credential | null;
   results: LoadResult[];
   /** CPU µs per request of each round: the gateway's, plus Redis's in the Redis mode. */
   cpuPerRequest: number[];
@@ -63,12 +67,13 @@ interface ModeRun {
 
 /** One round of one mode: a discarded warm-up, then the measured load with the CPU it took. */
 async function measureRound(run: ModeRun, redis: Redis, settings: LoadSettings): Promise<void> {
-  const load = () => ({ credential: run.credential, body: CREATE_BODY });
-  if (settings.warmupSeconds > 0) await runLoad(run.gateway.server.url, load, { ...settings, durationSeconds: settings.warmupSeconds, warmupSeconds: 0 });
+  const { server } = run.gateway!;
+  const load = () => ({ credential: run.credential!, body: CREATE_BODY });
+  if (settings.warmupSeconds > 0) await runLoad(server.url, load, { ...settings, durationSeconds: settings.warmupSeconds, warmupSeconds: 0 });
   const chargesRedis = run.mode.env['REDIS_URL'] !== undefined;
-  const cpuBefore = run.gateway.server.cpuSeconds() + (chargesRedis ? await redisCpuSeconds(redis) : 0);
-  const result = await runLoad(run.gateway.server.url, load, { ...settings, warmupSeconds: 0 });
-  const cpu = run.gateway.server.cpuSeconds() + (chargesRedis ? await redisCpuSeconds(redis) : 0) - cpuBefore;
+  const cpuBefore = server.cpuSeconds() + (chargesRedis ? await redisCpuSeconds(redis) : 0);
+  const result = await runLoad(server.url, load, { ...settings, warmupSeconds: 0 });
+  const cpu = server.cpuSeconds() + (chargesRedis ? await redisCpuSeconds(redis) : 0) - cpuBefore;
   const failure = loadFailure(result);
   if (failure) throw new Error(`${run.mode.name}: ${failure}`);
   run.results.push(result);
@@ -82,22 +87,33 @@ async function benchmarkProvider(provider: string, databaseUrls: readonly string
   const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
   await redis.connect();
   cleanup.add(async () => redis.disconnect());
-  // Started side by side (each on its own database): nothing is measured before all are up.
-  const runs: ModeRun[] = await startTogether(
-    MODES.map((mode, index) => async () => {
-      const dataDir = join(workDir, `rate-limit-${provider.toLowerCase()}-${index}`);
-      const gateway = await startGatewayProcess(databaseUrls[index]!, dataDir, mode.env, process.env['BENCH_PIN'] ? '0' : undefined);
-      cleanup.add(gateway.server.stop);
-      return { mode, gateway, credential: await prepare(gateway), results: [], cpuPerRequest: [] };
-    }),
-  );
+  const runs: ModeRun[] = MODES.map((mode, index) => ({
+    mode,
+    dataDir: join(workDir, `rate-limit-${provider.toLowerCase()}-${index}`),
+    databaseUrl: databaseUrls[index]!,
+    gateway: null,
+    credential: null,
+    results: [],
+    cpuPerRequest: [],
+  }));
   for (let round = 1; round <= settings.rounds; round++) {
-    for (const run of runs) {
+    // Fresh processes every round: how one process happens to compile and place its code moves its throughput by
+    // more than the limiter costs, so it must vary between rounds rather than stay with a mode. Started side by
+    // side; nothing is measured before all are up.
+    await startTogether(
+      runs.map((run) => async () => {
+        run.gateway = await startGatewayProcess(run.databaseUrl, run.dataDir, run.mode.env, process.env['BENCH_PIN'] ? '0' : undefined);
+        cleanup.add(run.gateway.server.stop);
+        run.credential ??= await prepare(run.gateway);
+      }),
+    );
+    // Each round starts with another mode, so none is always measured first after the starts.
+    for (const run of [...runs.slice((round - 1) % runs.length), ...runs.slice(0, (round - 1) % runs.length)]) {
       await measureRound(run, redis, settings);
       console.log(`  ${provider} round ${round}, ${run.mode.name}: ${Math.round(run.results.at(-1)!.requestsPerSecond)} req/s, ${Math.round(run.cpuPerRequest.at(-1)!)} µs CPU/request`);
     }
+    await Promise.all(runs.map((run) => run.gateway!.server.stop()));
   }
-  await Promise.all(runs.map((run) => run.gateway.server.stop()));
   redis.disconnect();
 
   const offRps = median(runs[0]!.results.map((r) => r.requestsPerSecond));

@@ -33,7 +33,8 @@ describe('npm run bench options', () => {
   });
 
   it('reproduces a run from its printed arguments', () => {
-    for (const argv of [[], ['--smoke'], ['--smoke', '--only', 'rate-limit'], ['--sizes', '5,50,500', '--duration', '0.25', '--warmup', '0', '--only', 'permissions']]) {
+    expect(parsed(['--only', 'rate-limit', '--rounds', '5'])).toMatchObject({ only: 'rate-limit', rounds: 5 });
+    for (const argv of [[], ['--smoke'], ['--smoke', '--only', 'rate-limit'], ['--only', 'rate-limit', '--rounds', '5'], ['--sizes', '5,50,500', '--duration', '0.25', '--warmup', '0', '--only', 'permissions']]) {
       const options = parsed(argv);
       expect(parsed(optionArgs(options).split(' '))).toEqual(options);
     }
