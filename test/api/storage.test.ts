@@ -3,6 +3,7 @@ import { connect } from 'node:net';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROVIDERS, warnIfPostgresSkipped } from '../support/providers.ts';
+import { rawConnection } from '../support/raw-http.ts';
 import { asKey, startStorageGateway, type StorageGateway } from '../support/storage-gateway.ts';
 
 warnIfPostgresSkipped('storage');
@@ -283,6 +284,22 @@ describe('request bodies', () => {
     });
     const response = await fetch(`${s.url}/v1/graphql`, { method: 'POST', headers: { ...asKey, 'content-type': 'application/json' }, body: stream, duplex: 'half' } as RequestInit);
     expect(response.status).toBe(413);
+  });
+
+  it('counts no declared body: the HTTP parser refuses Content-Length beside chunked encoding and reads nothing past it', async () => {
+    const query = JSON.stringify({ query: '{ storageListBuckets { total } }' });
+    const exchange = (head: string, body: string) => {
+      const { closed, write } = rawConnection(s.url, head);
+      write(body);
+      return closed;
+    };
+    const smuggled = `${query.slice(0, -1)},"variables":{"padding":"${'x'.repeat(8192)}"}}`;
+    // Both framings at once: refused before anything is parsed.
+    const both = await exchange(`POST /v1/graphql HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\nX-Appwrite-Key: ${asKey['x-appwrite-key']}\r\nContent-Length: ${query.length}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n`, `${smuggled.length.toString(16)}\r\n${smuggled}\r\n0\r\n\r\n`);
+    expect(both).toMatch(/^HTTP\/1\.1 400 /);
+    // Bytes past the declared length are not the body: here they are a second, pipelined request.
+    const pipelined = await exchange(`POST /v1/graphql HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\nX-Appwrite-Key: ${asKey['x-appwrite-key']}\r\nContent-Length: ${query.length}\r\n\r\n`, `${query}GET /v1/health/live HTTP/1.1\r\nHost: gateway\r\nConnection: close\r\n\r\n`);
+    expect(pipelined).toMatch(/^HTTP\/1\.1 200 OK[^]*\{"data":\{"storageListBuckets":\{"total":1\}\}\}HTTP\/1\.1 200 OK[^]*\{"status":"pass"\}\r\n0\r\n\r\n$/);
   });
 
   it('still takes uploads far larger than MAX_BODY_BYTES; odd multipart types never reach an in-memory parser', async () => {
