@@ -10,7 +10,8 @@ import type { Cursor, FilterNode, LogicalFilter, OrderBy, ParsedQueries, QueryVa
  * general_query_invalid error whose message follows Appwrite's where Appwrite has one.
  */
 
-const DEFAULT_LIST_LIMIT = 25;
+/** Appwrite's page size when no limit query is given (APP_LIMIT_LIST_DEFAULT). */
+export const DEFAULT_LIST_LIMIT = 25;
 const MAX_LIST_LIMIT = 5000;
 const MAX_QUERIES = 100;
 const MAX_VALUES = 100;
@@ -142,7 +143,8 @@ export function parseQueries(
   };
 }
 
-function decodeQuery(text: string): RawQuery {
+/** One Appwrite JSON query string, decoded and shape-checked (the metadata lists decode theirs here too). */
+export function decodeQuery(text: string): RawQuery {
   if (text.length > MAX_QUERY_LENGTH) throw invalid(`A query may be at most ${MAX_QUERY_LENGTH} characters long`);
   let json: unknown;
   try {
