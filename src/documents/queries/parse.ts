@@ -165,6 +165,23 @@ function rawQuery(json: unknown): RawQuery {
   return { method, attribute, values };
 }
 
+/**
+ * The first limit query's value, as parseQueries and the metadata lists take it, or undefined when there is none
+ * or a query up to it is malformed or the limit is not a positive integer: those the list's own parse refuses.
+ * No upper bound (the configured maximum is the list's). For weighing a list before it runs (src/http/cost-plan.ts).
+ */
+export function firstLimit(queries: readonly string[]): number | undefined {
+  try {
+    for (const text of queries) {
+      const query = decodeQuery(text);
+      if (query.method === 'limit') return integerArgument(query, 'limit', 1, Number.MAX_SAFE_INTEGER);
+    }
+  } catch {
+    // undefined: the caller weighs the default.
+  }
+  return undefined;
+}
+
 function parseFilter(query: RawQuery, collection: CollectionShape): FilterNode {
   const { method, attribute: key, values } = query;
   switch (method) {
