@@ -61,7 +61,7 @@ export interface Config {
 }
 
 export interface GraphQLLimits {
-  /** Largest cost of an operation (Appwrite's _APP_GRAPHQL_MAX_COMPLEXITY), weighed as graphql-armor's cost limit does. */
+  /** Largest cost of an operation (Appwrite's _APP_GRAPHQL_MAX_COMPLEXITY), weighed as Appwrite does (src/http/cost-plan.ts). */
   maxComplexity: number;
   /** Deepest nesting below a top-level field, leaves not counted (Appwrite's _APP_GRAPHQL_MAX_DEPTH). */
   maxDepth: number;

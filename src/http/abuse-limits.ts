@@ -2,12 +2,14 @@ import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import type { ASTVisitor, GraphQLError, ValidationContext } from 'graphql';
 import type { GraphQLLimits } from '../config.ts';
 import { AppwriteError } from '../errors/appwrite-error.ts';
+import { operationCost, planOperation } from './cost-plan.ts';
 
 /**
- * Refuses operations too costly to run, before anything executes: cost, depth, aliases and directives in
- * validation, tokens while parsing. Refusals are Appwrite-typed GraphQL errors (code 400). They are part of
- * the validation (or parse) result, so Yoga's parse and validation caches keep working: a document is checked
- * once, and a refused one is refused from the cache.
+ * Refuses operations too costly to run, before anything executes: depth, aliases and directives in validation,
+ * tokens while parsing, cost (Appwrite's complexity, which depends on the variables) as execution starts.
+ * Refusals are Appwrite-typed GraphQL errors (code 400). Those of parsing and validation are part of their
+ * result, so Yoga's parse and validation caches keep working: a document is checked once, and a refused one is
+ * refused from the cache. The cost's plan is cached with the document too; each request only evaluates it.
  */
 
 /** An envelop plugin, as graphql-armor makes them (Yoga takes them as they are). */
@@ -46,8 +48,8 @@ export function abuseLimitsPlugins(limits: GraphQLLimits): EnvelopPlugin[] {
     maxTokens: { n: limits.maxTokens, propagateOnRejection: true, onReject: [throwFromParser] },
     maxDirectives: { n: limits.maxDirectives, ...reportToValidation },
     maxAliases: { n: limits.maxAliases, ...reportToValidation },
-    // Fragments add no level of cost either: their fields are weighed where they are spread.
-    costLimit: { maxCost: limits.maxComplexity, flattenFragments: true, ...reportToValidation },
+    // Weighed as Appwrite does instead, by complexityLimitPlugin.
+    costLimit: { enabled: false },
     maxDepth: {
       n: limits.maxDepth + ARMOR_DEPTH_OFFSET,
       flattenFragments: true,
@@ -57,7 +59,24 @@ export function abuseLimitsPlugins(limits: GraphQLLimits): EnvelopPlugin[] {
       ...reportToValidation,
     },
   });
-  return limits.introspection ? [armor] : [armor, noIntrospectionPlugin];
+  const plugins = [armor, complexityLimitPlugin(limits.maxComplexity)];
+  return limits.introspection ? plugins : [...plugins, noIntrospectionPlugin];
+}
+
+/**
+ * Appwrite's complexity limit (cost-plan.ts), per operation (each of a batch alone) before any of its resolvers
+ * run. Refused like a validation error: no data, HTTP 400 for application/graphql-response+json, 200 for
+ * application/json (Yoga's `spec` convention).
+ */
+function complexityLimitPlugin(maxComplexity: number): EnvelopPlugin {
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      const cost = operationCost(planOperation(args.schema, args.document, args.operationName), args.variableValues);
+      if (cost <= maxComplexity) return;
+      const message = `Max query complexity should be ${maxComplexity} but got ${cost}.`;
+      setResultAndStopExecution({ errors: [new AppwriteError('general_argument_invalid', message, { http: { spec: true, status: 400 } })] });
+    },
+  };
 }
 
 /** The entry points to introspection; everything else of it is reached through them. `__typename` stays allowed. */

@@ -1,4 +1,5 @@
 import { DEFAULT_MAX_LIST_LIMIT } from '../config.ts';
+import { decodeQuery, DEFAULT_LIST_LIMIT } from '../documents/queries/parse.ts';
 import { AppwriteError } from '../errors/appwrite-error.ts';
 import { normalizeDatetime } from '../validation/datetime.ts';
 import { checkString } from '../validation/values.ts';
@@ -18,12 +19,6 @@ export interface MetadataListArgs {
   skip: number;
   cursorId: string | null;
   cursorDirection: 'after' | 'before';
-}
-
-interface RawQuery {
-  method: string;
-  attribute?: string;
-  values?: unknown[];
 }
 
 type ColumnType = 'string' | 'boolean' | 'integer' | 'datetime';
@@ -79,20 +74,6 @@ function invalid(message: string): AppwriteError {
   return new AppwriteError('general_query_invalid', `Invalid query: ${message}`);
 }
 
-function parse(text: string): RawQuery {
-  let query: unknown;
-  try {
-    query = JSON.parse(text);
-  } catch {
-    throw invalid(`Syntax error in ${JSON.stringify(text.slice(0, 100))}`);
-  }
-  if (!query || typeof query !== 'object' || typeof (query as RawQuery).method !== 'string') throw invalid('Query must be an object with a method');
-  const { attribute, values } = query as Record<string, unknown>;
-  if (attribute !== undefined && typeof attribute !== 'string') throw invalid('Query attribute must be a string');
-  if (values !== undefined && !Array.isArray(values)) throw invalid('Query values must be an array');
-  return query as RawQuery;
-}
-
 /**
  * `fields` maps the API's field names (`$id`, `name`, …) to Prisma fields; `maxLimit` bounds `limit`
  * (the configured `maxListLimit`).
@@ -102,10 +83,14 @@ export function metadataListArgs(
   fields: Readonly<Record<string, MetadataColumn>>,
   maxLimit: number = DEFAULT_MAX_LIST_LIMIT,
 ): MetadataListArgs {
-  const args: MetadataListArgs = { where: {}, orderBy: [], take: 25, skip: 0, cursorId: null, cursorDirection: 'after' };
   const conditions: Record<string, unknown>[] = [];
+  const orderBy: MetadataListArgs['orderBy'] = [];
+  // Like Appwrite (and the documents list), the first limit, offset and cursor win; later ones are still validated.
+  let limit: number | undefined;
+  let offset: number | undefined;
+  let cursor: Pick<MetadataListArgs, 'cursorId' | 'cursorDirection'> | undefined;
   for (const text of queries ?? []) {
-    const { method, attribute = '', values = [] } = parse(text);
+    const { method, attribute, values } = decodeQuery(text);
     const field = () => {
       // Own keys only: `toString` and the like must not resolve through the prototype.
       if (!Object.hasOwn(fields, attribute)) throw invalid(`Attribute not found in schema: ${attribute}`);
@@ -165,32 +150,38 @@ export function metadataListArgs(
         break;
       case 'orderAsc':
       case 'orderDesc':
-        args.orderBy.push({ [field()]: method === 'orderAsc' ? 'asc' : 'desc' });
+        orderBy.push({ [field()]: method === 'orderAsc' ? 'asc' : 'desc' });
         break;
       case 'limit': {
         const n = count();
         if (n < 1 || n > maxLimit) throw invalid(`limit must be between 1 and ${maxLimit}`);
-        args.take = n;
+        limit ??= n;
         break;
       }
-      case 'offset':
-        args.skip = count();
+      case 'offset': {
+        const n = count();
+        offset ??= n;
         break;
+      }
       case 'cursorAfter':
       case 'cursorBefore': {
         const id = single();
         if (typeof id !== 'string') throw invalid('Cursor must be an ID');
-        args.cursorId = id;
-        args.cursorDirection = method === 'cursorAfter' ? 'after' : 'before';
+        cursor ??= { cursorId: id, cursorDirection: method === 'cursorAfter' ? 'after' : 'before' };
         break;
       }
       default:
         throw invalid(`Query method ${JSON.stringify(method)} is not supported on this list`);
     }
   }
-  args.where = conditions.length ? { AND: conditions } : {};
-  args.orderBy.push({ sequence: args.orderBy.length ? Object.values(args.orderBy.at(-1)!)[0]! : 'asc' });
-  return args;
+  orderBy.push({ sequence: orderBy.length ? Object.values(orderBy.at(-1)!)[0]! : 'asc' });
+  return {
+    where: conditions.length ? { AND: conditions } : {},
+    orderBy,
+    take: limit ?? DEFAULT_LIST_LIMIT,
+    skip: offset ?? 0,
+    ...(cursor ?? { cursorId: null, cursorDirection: 'after' }),
+  };
 }
 
 type PrismaListQuery = { where: Record<string, unknown>; orderBy: Record<string, 'asc' | 'desc'>[]; take: number; skip: number; cursor?: { sequence: number } };

@@ -51,13 +51,41 @@ describe('abuse limits with the default configuration', () => {
     expect(listed.databasesListDocuments.total).toBe(1);
   });
 
-  it('refuses an operation above the complexity limit (250), and runs one just below it', async () => {
-    // Each list costs 2 + 1.5 × (1 + 2 + 1.5 × 8) = 24.5 under graphql-armor's weights.
-    const list = (alias: string) =>
-      `${alias}: databasesListDocuments(databaseId: "library", collectionId: "books") { total documents { _id _sequence _createdAt _updatedAt _permissions _databaseId _collectionId data } }`;
-    const lists = (n: number) => `{ ${Array.from({ length: n }, (_, i) => list(`l${i}`)).join(' ')} }`;
-    expect((await t.ok(lists(10)))['l9'].total).toBe(1);
-    expect(await refused(lists(11))).toBe('Query Cost limit of 250 exceeded, found 269.5.');
+  const limit = (n: number) => JSON.stringify({ method: 'limit', values: [n] });
+  const refusedCost = (cost: number) => `Max query complexity should be 250 but got ${cost}.`;
+
+  it('weighs a list by the limit it asks for: refuses one above the complexity limit (250), runs one at or below it', async () => {
+    // Appwrite's weighing: (documents 1 + 3 leaves) × limit.
+    const list = (queries: string) => `{ databasesListDocuments(databaseId: "library", collectionId: "books", queries: ${queries}) { documents { _id _createdAt data } } }`;
+    expect(await refused(list(JSON.stringify([limit(100)])))).toBe(refusedCost(400));
+    expect(await refused(list(JSON.stringify([limit(63)])))).toBe(refusedCost(252));
+    expect((await t.ok(list(JSON.stringify([limit(62)])))).databasesListDocuments.documents).toHaveLength(1);
+    expect((await t.ok(list(JSON.stringify([limit(10)])))).databasesListDocuments.documents).toHaveLength(1);
+    // Without a limit query, Appwrite's default page of 25: 100. The first limit counts, as the list takes it.
+    await t.ok(list('[]'));
+    expect(await refused(list(JSON.stringify([limit(100), limit(10)])))).toBe(refusedCost(400));
+    // Aliased lists add up: 2 × (total 1 + documents 1 + 1 leaf) × 25 = 150, 3 of them 225, 4 of them 300.
+    const lists = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `l${i}: databasesListDocuments(databaseId: "library", collectionId: "books") { total documents { _id } }`).join(' ')} }`;
+    expect((await t.ok(lists(3)))['l2'].total).toBe(1);
+    expect(await refused(lists(4))).toBe(refusedCost(300));
+  });
+
+  it('weighs a list by the limit its variables ask for, each request of the same document anew', async () => {
+    const query = 'query List($q: [String!]) { databasesListDocuments(databaseId: "library", collectionId: "books", queries: $q) { total documents { _id data } } }';
+    const asked = (variables: Record<string, unknown>) =>
+      post(JSON.stringify({ query, variables }), { accept: 'application/graphql-response+json', 'x-appwrite-key': ROOT_KEY });
+    const tooMuch = await asked({ q: [limit(100)] });
+    expect(tooMuch.status).toBe(400);
+    expect(await tooMuch.json()).toEqual({ errors: [{ message: refusedCost(400), extensions: { type: 'general_argument_invalid', code: 400 } }] });
+    for (const variables of [{ q: [limit(10)] }, {}, { q: null }]) {
+      const answer = await asked(variables);
+      expect(answer.status).toBe(200);
+      expect(((await answer.json()) as GraphQLResponse).data?.databasesListDocuments.total).toBe(1);
+    }
+    // application/json answers 200 with the same error, as Appwrite does.
+    const plain = await post(JSON.stringify({ query, variables: { q: [limit(100)] } }));
+    expect(plain.status).toBe(200);
+    expect(((await plain.json()) as GraphQLResponse).errors?.[0]?.message).toBe(refusedCost(400));
   });
 
   it('refuses depth beyond 3 levels below a top-level field; the schema nests 2 at most', async () => {
@@ -68,7 +96,7 @@ describe('abuse limits with the default configuration', () => {
   });
 
   it('refuses more than 50 aliases (__typename aliases are free)', async () => {
-    const aliased = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: databasesList { total }`).join(' ')} t1: __typename t2: __typename }`;
+    const aliased = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: databasesGet(databaseId: "library") { name }`).join(' ')} t1: __typename t2: __typename }`;
     expect(Object.keys(await t.ok(aliased(50)))).toHaveLength(52);
     expect(await refused(aliased(51))).toBe('Aliases limit of 50 exceeded, found 51.');
   });
@@ -82,8 +110,8 @@ describe('abuse limits with the default configuration', () => {
   });
 
   it('refuses more than 50 directives', async () => {
-    const directed = (n: number) => `{ databasesList { ${'total @include(if: true) '.repeat(n)} } }`;
-    expect((await t.ok(directed(50))).databasesList.total).toBe(1);
+    const directed = (n: number) => `{ databasesGet(databaseId: "library") { ${'name @include(if: true) '.repeat(n)} } }`;
+    expect((await t.ok(directed(50))).databasesGet.name).toBe('Library');
     expect(await refused(directed(51))).toBe('Directives limit of 50 exceeded, found 51.');
   });
 
@@ -104,7 +132,7 @@ describe('abuse limits with the default configuration', () => {
   it('answers introspection when it is enabled (the default), to guests too', async () => {
     const introspected = await t.ok('{ __schema { queryType { name } } __type(name: "Database") { name } }', undefined, { key: null });
     expect(introspected).toEqual({ __schema: { queryType: { name: 'Query' } }, __type: { name: 'Database' } });
-    // What GraphiQL asks on load: deep, but introspection is left out of the cost and depth counts.
+    // What GraphiQL asks on load: deep and wide, but introspection is left out of the cost and depth counts.
     const graphiql = getIntrospectionQuery({ descriptions: true, inputValueDeprecation: true, schemaDescription: true, specifiedByUrl: true, directiveIsRepeatable: true });
     expect((await t.ok(graphiql, undefined, { key: null })).__schema.queryType.name).toBe('Query');
   });
@@ -148,18 +176,31 @@ describe('abuse limits configured tighter', () => {
   });
 
   it('applies GRAPHQL_MAX_DEPTH as Appwrite counts depth', async () => {
-    expect((await t.ok('{ databasesList { databases { _id } } }')).databasesList.databases).toEqual([]);
+    expect((await t.ok('{ databasesList(queries: ["{\\"method\\":\\"limit\\",\\"values\\":[5]}"]) { databases { _id } } }')).databasesList.databases).toEqual([]);
     const twoBelow = '{ databasesListCollections(databaseId: "none") { collections { attributes { ... on AttributeString { key } } } } }';
     expect(await t.gql(twoBelow)).toEqual({ errors: [{ message: 'Query depth limit of 1 exceeded (levels below a top-level field).', extensions: { type: 'general_argument_invalid', code: 400 } }] });
   });
 
-  it('runs none of the mutations of an operation above the complexity limit', async () => {
-    // Three creates cost 3 × (2 + 1.5 × 2) = 15, four 20 and five 25.
-    const creates = (n: number) => `mutation { ${Array.from({ length: n }, (_, i) => `c${i}: databasesCreate(databaseId: "db${i}", name: "x") { _id name }`).join(' ')} }`;
-    expect(typeOf(await t.gql(creates(5)))).toEqual(['general_argument_invalid']);
-    expect((await t.ok('{ databasesList { total } }')).databasesList.total).toBe(0);
-    await t.ok(creates(4));
-    expect((await t.ok('{ databasesList { total } }')).databasesList.total).toBe(4);
+  it('runs none of the mutations of an operation above the complexity limit; weighs a batch operation by operation', async () => {
+    // Each create costs 1 + 2 leaves: six cost 18, seven 21. A page of one database's total costs 1.
+    const creates = (n: number, from = 0) =>
+      `mutation { ${Array.from({ length: n }, (_, i) => `c${i}: databasesCreate(databaseId: "db${from + i}", name: "x") { _id name }`).join(' ')} }`;
+    const count = async () => (await t.ok('{ databasesList(queries: ["{\\"method\\":\\"limit\\",\\"values\\":[1]}"]) { total } }')).databasesList.total;
+    expect(await t.gql(creates(7))).toEqual({ errors: [{ message: 'Max query complexity should be 20 but got 21.', extensions: { type: 'general_argument_invalid', code: 400 } }] });
+    expect(await count()).toBe(0);
+    await t.ok(creates(6));
+    expect(await count()).toBe(6);
+    // In a batch, the refused operation runs none of its mutations and the others run; costs are not added up.
+    const batch = await t.request('/v1/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-appwrite-key': ROOT_KEY },
+      body: JSON.stringify([{ query: creates(7, 10) }, { query: creates(6, 20) }]),
+    });
+    const [refused, ran] = (await batch.json()) as GraphQLResponse[];
+    expect(typeOf(refused!)).toEqual(['general_argument_invalid']);
+    expect(refused!.data).toBeUndefined();
+    expect(ran!.errors).toBeUndefined();
+    expect(await count()).toBe(12);
   });
 
   it('refuses a body above MAX_BODY_BYTES, announced or streamed, before parsing it', async () => {

@@ -48,8 +48,8 @@ describe('metadata list query values', () => {
   });
 
   it('refuse values that are not a list, and attributes that are not strings', () => {
-    refused([q('equal', 'key', 'abc')], 'Query values must be an array');
-    refused([JSON.stringify({ method: 'equal', attribute: 5, values: ['a'] })], 'Query attribute must be a string');
+    refused([q('equal', 'key', 'abc')], 'Query values must be an array, got string');
+    refused([JSON.stringify({ method: 'equal', attribute: 5, values: ['a'] })], 'Query attribute must be a string, got number');
   });
 
   it('know only the listed fields, not inherited object properties', () => {
@@ -70,5 +70,12 @@ describe('metadata list limit', () => {
     expect(args([q('limit', undefined, [10])], 10).take).toBe(10);
     refused([q('limit', undefined, [11])], 'limit must be between 1 and 10', 10);
     expect(args([q('limit', undefined, [20_000])], 20_000).take).toBe(20_000);
+  });
+
+  it('is the first one given, as Appwrite takes it (offset and cursor too); later ones are still checked', () => {
+    const paged = args([q('limit', undefined, [2]), q('offset', undefined, [4]), q('cursorBefore', undefined, ['a']), q('limit', undefined, [3]), q('offset', undefined, [5]), q('cursorAfter', undefined, ['b'])]);
+    expect(paged).toMatchObject({ take: 2, skip: 4, cursorId: 'a', cursorDirection: 'before' });
+    expect(args([])).toMatchObject({ take: 25, skip: 0, cursorId: null, cursorDirection: 'after' });
+    refused([q('limit', undefined, [2]), q('limit', undefined, [5001])], 'limit must be between 1 and 5000');
   });
 });

@@ -10,7 +10,8 @@ import type { Cursor, FilterNode, LogicalFilter, OrderBy, ParsedQueries, QueryVa
  * general_query_invalid error whose message follows Appwrite's where Appwrite has one.
  */
 
-const DEFAULT_LIST_LIMIT = 25;
+/** Appwrite's page size when no limit query is given (APP_LIMIT_LIST_DEFAULT). */
+export const DEFAULT_LIST_LIMIT = 25;
 const MAX_LIST_LIMIT = 5000;
 const MAX_QUERIES = 100;
 const MAX_VALUES = 100;
@@ -142,7 +143,8 @@ export function parseQueries(
   };
 }
 
-function decodeQuery(text: string): RawQuery {
+/** One Appwrite JSON query string, decoded and shape-checked (the metadata lists decode theirs here too). */
+export function decodeQuery(text: string): RawQuery {
   if (text.length > MAX_QUERY_LENGTH) throw invalid(`A query may be at most ${MAX_QUERY_LENGTH} characters long`);
   let json: unknown;
   try {
@@ -161,6 +163,23 @@ function rawQuery(json: unknown): RawQuery {
   if (typeof attribute !== 'string') throw invalid(`Query attribute must be a string, got ${jsonType(attribute)}`);
   if (!Array.isArray(values)) throw invalid(`Query values must be an array, got ${jsonType(values)}`);
   return { method, attribute, values };
+}
+
+/**
+ * The first limit query's value, as parseQueries and the metadata lists take it, or undefined when there is none
+ * or a query up to it is malformed or the limit is not a positive integer: those the list's own parse refuses.
+ * No upper bound (the configured maximum is the list's). For weighing a list before it runs (src/http/cost-plan.ts).
+ */
+export function firstLimit(queries: readonly string[]): number | undefined {
+  try {
+    for (const text of queries) {
+      const query = decodeQuery(text);
+      if (query.method === 'limit') return integerArgument(query, 'limit', 1, Number.MAX_SAFE_INTEGER);
+    }
+  } catch {
+    // undefined: the caller weighs the default.
+  }
+  return undefined;
 }
 
 function parseFilter(query: RawQuery, collection: CollectionShape): FilterNode {
