@@ -39,7 +39,9 @@ export const USAGE = `Usage: npm run bench -- [options]
   --smoke           not a measurement: check that every case runs, on ${SMOKE.small} and ${SMOKE.docs} documents (--docs: the larger),
                     ${SMOKE.duration} s per case, no warm-up, ${SMOKE.rounds} round (other options still apply); prints the report, leaving
                     RESULTS.md alone, and fails on a case with errors or no answer, never on a missed target
-PostgreSQL runs on BENCH_DATABASE_URL, else TEST_DATABASE_URL, else postgresql://postgres@127.0.0.1:5432/test.`;
+PostgreSQL runs on BENCH_DATABASE_URL, else TEST_DATABASE_URL, else postgresql://postgres@127.0.0.1:5432/test.
+BENCH_PIN=1 runs the gateways of --only rate-limit on CPU 0 only; start the bench on the others
+(taskset -c 1 npm run bench -- ...) so that the load generator does not share the gateway's core.`;
 
 export class UsageError extends Error {}
 

@@ -17,6 +17,8 @@ import { startGatewayProcess, type GatewayProcess } from './server-processes.ts'
 
 const NEVER_REACHED = '{"databasesCreateDocument":{"max":1000000000,"window":"60s"}}';
 const REDIS_URL = process.env['REDIS_URL'] || 'redis://127.0.0.1:6379';
+/** BENCH_PIN=1: each gateway alone on CPU 0, as if Redis and the load ran on other hosts (see the usage). */
+const PINNED_CPUS = process.env['BENCH_PIN'] === '1' ? '0' : undefined;
 
 const MODES: { name: string; env: NodeJS.ProcessEnv }[] = [
   { name: 'limits off', env: { RATE_LIMITS_ENABLED: 'false' } },
@@ -63,6 +65,8 @@ interface ModeRun {
   results: LoadResult[];
   /** CPU µs per request of each round: the gateway's, plus Redis's in the Redis mode. */
   cpuPerRequest: number[];
+  /** Redis's part of it (0 but in the Redis mode). */
+  redisCpuPerRequest: number[];
 }
 
 /** One round of one mode: a discarded warm-up, then the measured load with the CPU it took. */
@@ -71,13 +75,15 @@ async function measureRound(run: ModeRun, redis: Redis, settings: LoadSettings):
   const load = () => ({ credential: run.credential!, body: CREATE_BODY });
   if (settings.warmupSeconds > 0) await runLoad(server.url, load, { ...settings, durationSeconds: settings.warmupSeconds, warmupSeconds: 0 });
   const chargesRedis = run.mode.env['REDIS_URL'] !== undefined;
-  const cpuBefore = server.cpuSeconds() + (chargesRedis ? await redisCpuSeconds(redis) : 0);
+  const redisCpu = () => (chargesRedis ? redisCpuSeconds(redis) : Promise.resolve(0));
+  const [gatewayBefore, redisBefore] = [server.cpuSeconds(), await redisCpu()];
   const result = await runLoad(server.url, load, { ...settings, warmupSeconds: 0 });
-  const cpu = server.cpuSeconds() + (chargesRedis ? await redisCpuSeconds(redis) : 0) - cpuBefore;
+  const [gatewayCpu, redisUsed] = [server.cpuSeconds() - gatewayBefore, (await redisCpu()) - redisBefore];
   const failure = loadFailure(result);
   if (failure) throw new Error(`${run.mode.name}: ${failure}`);
   run.results.push(result);
-  run.cpuPerRequest.push((cpu * 1e6) / result.requests);
+  run.cpuPerRequest.push(((gatewayCpu + redisUsed) * 1e6) / result.requests);
+  run.redisCpuPerRequest.push((redisUsed * 1e6) / result.requests);
 }
 
 const overhead = (value: number, reference: number) => ((value - reference) / reference) * 100;
@@ -95,6 +101,7 @@ async function benchmarkProvider(provider: string, databaseUrls: readonly string
     credential: null,
     results: [],
     cpuPerRequest: [],
+    redisCpuPerRequest: [],
   }));
   for (let round = 1; round <= settings.rounds; round++) {
     // Fresh processes every round: how one process happens to compile and place its code moves its throughput by
@@ -102,7 +109,7 @@ async function benchmarkProvider(provider: string, databaseUrls: readonly string
     // side; nothing is measured before all are up.
     await startTogether(
       runs.map((run) => async () => {
-        run.gateway = await startGatewayProcess(run.databaseUrl, run.dataDir, run.mode.env, process.env['BENCH_PIN'] ? '0' : undefined);
+        run.gateway = await startGatewayProcess(run.databaseUrl, run.dataDir, run.mode.env, PINNED_CPUS);
         cleanup.add(run.gateway.server.stop);
         run.credential ??= await prepare(run.gateway);
       }),
@@ -118,12 +125,13 @@ async function benchmarkProvider(provider: string, databaseUrls: readonly string
 
   const offRps = median(runs[0]!.results.map((r) => r.requestsPerSecond));
   const offCpu = median(runs[0]!.cpuPerRequest);
-  const rows = runs.map(({ mode, results, cpuPerRequest }) => {
+  const rows = runs.map(({ mode, results, cpuPerRequest, redisCpuPerRequest }) => {
     const rps = median(results.map((r) => r.requestsPerSecond));
     const cpu = median(cpuPerRequest);
+    const redisCpu = median(redisCpuPerRequest);
     const isOff = mode === MODES[0];
     const rpsOverhead = ((offRps - rps) / offRps) * 100;
-    return `| ${mode.name} | ${Math.round(rps).toLocaleString('en-US')} | ${isOff ? '' : `${rpsOverhead.toFixed(1)}%${rpsOverhead < 10 ? '' : ' (over the 10% target)'}`} | ${Math.round(cpu)} | ${isOff ? '' : `${overhead(cpu, offCpu).toFixed(1)}%`} | ${median(results.map((r) => r.p50Ms)).toFixed(2)} | ${median(results.map((r) => r.p99Ms)).toFixed(2)} |`;
+    return `| ${mode.name} | ${Math.round(rps).toLocaleString('en-US')} | ${isOff ? '' : `${rpsOverhead.toFixed(1)}%${rpsOverhead < 10 ? '' : ' (over the 10% target)'}`} | ${Math.round(cpu)}${redisCpu > 0 ? ` (Redis ${Math.round(redisCpu)})` : ''} | ${isOff ? '' : `${overhead(cpu, offCpu).toFixed(1)}%`} | ${median(results.map((r) => r.p50Ms)).toFixed(2)} | ${median(results.map((r) => r.p99Ms)).toFixed(2)} |`;
   });
   return [
     `createDocument as a user on ${provider}, medians of ${settings.rounds} interleaved rounds of ${settings.durationSeconds} s, ${settings.connections} connections:`,
