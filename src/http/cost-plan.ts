@@ -205,6 +205,8 @@ const limitOf = (queries: readonly unknown[]): number => firstLimit(queries.filt
 
 /** The operation's cost for this request's variables (raw, as sent: execution coerces them later). */
 export function operationCost(plan: CostPlan, variables: Readonly<Record<string, unknown>> | null | undefined): number {
+  // Most operations depend on no variable: their plan is their cost, with nothing to set up per request.
+  if (typeof plan === 'number') return plan;
   const valueOf = ({ variable, fallback }: VariableRef): unknown => (variables && Object.hasOwn(variables, variable) ? variables[variable] : fallback);
   const pageSize = (source: QueriesSource): number => {
     if ('variable' in source) {
