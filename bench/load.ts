@@ -31,6 +31,9 @@ export interface RoundSettings extends LoadSettings {
   rounds: number;
 }
 
+/** The middle value (the upper one of an even count): what the interleaved groups report of their rounds. */
+export const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
 /** What makes a run's numbers invalid (failed requests, or none answered), or null when nothing does. */
 export function loadFailure(result: LoadResult): string | null {
   if (result.errors === 0 && result.non2xx === 0 && result.requests > 0) return null;

@@ -4,7 +4,7 @@ import { bulkLoad } from './bulk-load.ts';
 import { startTogether, type Cleanup } from './cleanup.ts';
 import { createCollections } from './create-collections.ts';
 import { postGraphQL, type Credential } from './graphql-client.ts';
-import { loadFailure, runLoad, type LoadResult, type RoundSettings } from './load.ts';
+import { loadFailure, median, runLoad, type LoadResult, type RoundSettings } from './load.ts';
 import type { Operation } from './operations.ts';
 import { COUNT_CACHE_MODES, COUNT_CACHE_SETTINGS, listsMeasured, permissionCases, type CountCacheMode, type PermissionCaller } from './permission-cases.ts';
 import { TEAM_COUNT } from './permission-dataset.ts';
@@ -20,8 +20,6 @@ import { startGatewayProcess, type GatewayProcess } from './server-processes.ts'
  */
 
 const MAX_PERMISSION_FACTOR = 1.5;
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 interface CallerServer {
   gateway: GatewayProcess;

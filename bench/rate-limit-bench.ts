@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { uniqueId } from '../src/validation/ids.ts';
 import { startTogether, type Cleanup } from './cleanup.ts';
 import { graphqlBody, postGraphQL, type Credential } from './graphql-client.ts';
-import { loadFailure, runLoad, type LoadResult, type LoadSettings, type RoundSettings } from './load.ts';
+import { loadFailure, median, runLoad, type LoadResult, type LoadSettings, type RoundSettings } from './load.ts';
 import { createPostgresDatabase, postgresAdminUrl, redactedUrl } from './postgres-database.ts';
 import { startGatewayProcess, type GatewayProcess } from './server-processes.ts';
 
@@ -44,8 +44,6 @@ async function prepare(gateway: GatewayProcess): Promise<Credential> {
   await postGraphQL(gateway.server.url, credential, CREATE_BODY);
   return credential;
 }
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 /** Redis's own CPU seconds so far (INFO cpu), so the Redis mode is charged for the work it moves there. */
 async function redisCpuSeconds(redis: Redis): Promise<number> {
